@@ -1,0 +1,39 @@
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from portal.health import broker_status
+from wards import selectors
+from wards.models import DataSource, Province
+from wards.views import render_unit_list
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def home(request: HttpRequest) -> HttpResponse:
+    try:
+        province = selectors.province_default()
+    except Province.DoesNotExist:
+        return render(request, "portal/no_data.html", status=503)
+    return render_unit_list(request, "portal/home.html", province, {})
+
+
+@require_GET
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/about.html", {"sources": DataSource.objects.all()})
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except DatabaseError as error:
+        database = f"error: {error.__class__.__name__}"
+    body = {"database": database, "broker": broker_status()}
+    return JsonResponse(body, status=200 if database == "ok" else 503)

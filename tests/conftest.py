@@ -1,0 +1,33 @@
+import os
+
+import pytest
+from django.core.management import call_command
+
+from wards.models import Province, Unit
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The real administrative data, loaded once for the whole session; each test runs in a
+    transaction on top of it."""
+    with django_db_blocker.unblock():
+        call_command("setup_data", verbosity=0)
+
+
+@pytest.fixture
+def hanoi(db) -> Province:
+    return Province.objects.get(code="01")
+
+
+@pytest.fixture
+def cau_giay(db) -> Unit:
+    return Unit.objects.select_related("province").get(code="00166")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The real Redis the suite runs against in CI; tests that need it skip without it."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("REDIS_URL is not set (CI sets it to the machine's Redis)")
+    return url

@@ -1,0 +1,58 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from wards import selectors
+from wards.forms import UnitFilterForm
+from wards.models import Province, Unit
+
+
+def render_unit_list(request: HttpRequest, template: str, province: Province, context: dict):
+    """A page with the province's units and the filter box; an htmx request gets the list."""
+    form = UnitFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    units = selectors.unit_list(
+        province=province, query=filters.get("q", ""), unit_type=filters.get("loai", "")
+    )
+    context |= {
+        "province": province,
+        "form": form,
+        "units": units,
+        "counts": selectors.province_unit_counts(province),
+    }
+    if request.htmx:
+        template = "wards/_unit_list.html"
+    return render(request, template, context)
+
+
+@require_GET
+def province_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "wards/province_list.html", {"provinces": selectors.province_list()})
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def province_detail(request: HttpRequest, province_slug: str) -> HttpResponse:
+    province = get_object_or_404(Province, slug=province_slug)
+    return render_unit_list(request, "wards/province_detail.html", province, {})
+
+
+@require_GET
+def unit_detail(request: HttpRequest, province_slug: str, unit_slug: str) -> HttpResponse:
+    try:
+        unit = selectors.unit_get(province_slug=province_slug, unit_slug=unit_slug)
+    except Unit.DoesNotExist:
+        raise Http404 from None
+    context = {
+        "unit": unit,
+        "predecessors": selectors.unit_predecessors(unit),
+        "changes": unit.changes.all(),
+    }
+    return render(request, "wards/unit_detail.html", context)
+
+
+@require_GET
+def unit_by_code(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_object_or_404(Unit.objects.select_related("province"), code=code)
+    return redirect(unit, permanent=True)
