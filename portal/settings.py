@@ -115,7 +115,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
+# collectstatic's target, needed in production only (see STORAGES below).
+STATIC_ROOT = env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles") if PRODUCTION else None)
 # Production serves hashed, compressed files collected by `collectstatic`; on a laptop
 # WhiteNoise serves straight from the source folders, so no collect step is needed.
 STORAGES = {

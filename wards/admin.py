@@ -1,0 +1,58 @@
+from django.contrib import admin
+
+from wards.models import AdministrativeChange, DataSource, FormerUnit, Province, Succession, Unit
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Imported rows change only through setup_data, so the admin shows them read-only."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Province)
+class ProvinceAdmin(ReadOnlyAdmin):
+    list_display = ["code", "full_name", "legal_basis", "source_version"]
+    search_fields = ["code", "name", "name_folded"]
+
+
+class SuccessionInline(admin.TabularInline):
+    model = Succession
+    fk_name = "unit"
+    fields = ["former_unit", "is_default", "source", "source_version"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Unit)
+class UnitAdmin(ReadOnlyAdmin):
+    list_display = ["code", "full_name", "province", "legal_basis", "source_version"]
+    list_filter = ["type", "province"]
+    list_select_related = ["province"]
+    search_fields = ["code", "name", "name_folded"]
+    inlines = [SuccessionInline]
+
+
+@admin.register(FormerUnit)
+class FormerUnitAdmin(ReadOnlyAdmin):
+    list_display = ["code", "full_name", "district_name", "former_province_name"]
+    list_filter = ["type", "province"]
+    search_fields = ["code", "name", "name_folded", "district_name"]
+
+
+@admin.register(AdministrativeChange)
+class AdministrativeChangeAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "legal_basis", "legal_basis_date", "source", "recorded_at"]
+    list_select_related = ["province", "unit"]
+
+
+@admin.register(DataSource)
+class DataSourceAdmin(ReadOnlyAdmin):
+    list_display = ["name", "version", "licence", "imported_at"]
