@@ -8,8 +8,13 @@ from wards.forms import UnitFilterForm
 from wards.models import Province, Unit
 
 
-def render_unit_list(request: HttpRequest, template: str, province: Province, context: dict):
-    """A page with the province's units and the filter box; an htmx request gets the list."""
+def render_unit_list(
+    request: HttpRequest, template: str, province: Province, context: dict
+) -> HttpResponse:
+    """A page with the province's units and the filter box; an htmx request gets the list.
+
+    The filter submits to the page it is on, so the same URL serves both and can be shared.
+    """
     form = UnitFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     units = selectors.unit_list(
@@ -20,8 +25,9 @@ def render_unit_list(request: HttpRequest, template: str, province: Province, co
         "form": form,
         "units": units,
         "counts": selectors.province_unit_counts(province),
+        "filter_url": request.path,
     }
-    if request.htmx:
+    if request.htmx and not request.htmx.history_restore_request:
         template = "wards/_unit_list.html"
     return render(request, template, context)
 

@@ -133,3 +133,16 @@ def test_healthz_is_503_when_the_database_does_not_answer():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("503 error")
+
+
+@pytest.mark.django_db
+def test_home_gives_htmx_history_restore_the_full_page(client):
+    response = client.get(
+        reverse("home"),
+        {"loai": "xa"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
+    page = response.content.decode()
+    assert "<html" in page
+    assert '<option value="xa" selected>' in page
