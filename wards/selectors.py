@@ -7,6 +7,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from portal.text import fold
 from wards.models import FormerUnit, Province, Succession, Unit, UnitType
+from wards.resolver import Match
+from wards.resolver_index import address_index
 
 
 def province_default() -> Province:
@@ -80,3 +82,9 @@ def unit_predecessors(unit: Unit) -> list[Predecessor]:
             )
         )
     return predecessors
+
+
+def former_unit_resolve(*, query: str, limit: int = 10) -> list[Match]:
+    """Former units a typed former address (or code, or new unit's name) names, best first,
+    each with the new units it went into."""
+    return address_index().resolve(query, limit)

@@ -25,6 +25,7 @@ from wards.models import (
     Unit,
     UnitType,
 )
+from wards.resolver_index import address_index_reset
 from wards.sources.records import (
     AdminDataset,
     FormerUnitRecord,
@@ -106,7 +107,10 @@ def admin_units_import(
         former_units = _sync_former_units(primary, provinces, summary)
         _sync_successions(successions, former_units, units, summary)
         _record_reclassifications(summary.check, reference, provinces, units, summary)
-        _record_data_sources(primary, reference)
+        _record_data_sources(primary, reference, data_changed=summary.changed_anything)
+        # Processes that resolve addresses notice the new data by DataSource.imported_at;
+        # this one forgets its index at once.
+        transaction.on_commit(address_index_reset)
     return summary
 
 
@@ -342,14 +346,18 @@ def _record_reclassifications(
         summary.changes_recorded += created
 
 
-def _record_data_sources(*datasets: AdminDataset) -> None:
+def _record_data_sources(*datasets: AdminDataset, data_changed: bool) -> None:
+    """One row per source with the release imported; imported_at moves only when the
+    import changed something, so a re-run with the same sources writes nothing."""
     for dataset in datasets:
         described = SOURCE_DESCRIPTIONS[dataset.source]
         source, created = DataSource.objects.get_or_create(
             name=dataset.source,
             defaults={"version": dataset.version, "imported_at": timezone.now(), **described},
         )
-        if not created and (source.version, source.licence) != (
+        if created:
+            continue
+        if data_changed or (source.version, source.licence) != (
             dataset.version,
             described["licence"],
         ):

@@ -4,7 +4,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from wards import selectors
-from wards.forms import UnitFilterForm
+from wards.forms import ConvertForm, UnitFilterForm
 from wards.models import Province, Unit
 
 
@@ -62,3 +62,17 @@ def unit_detail(request: HttpRequest, province_slug: str, unit_slug: str) -> Htt
 def unit_by_code(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_object_or_404(Unit.objects.select_related("province"), code=code)
     return redirect(unit, permanent=True)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def convert(request: HttpRequest) -> HttpResponse:
+    """Tra cứu phường/xã mới: a former address in, the new unit(s) out."""
+    form = ConvertForm(request.GET) if request.GET.get("q", "").strip() else ConvertForm()
+    matches = None
+    if form.is_bound and form.is_valid():
+        matches = selectors.former_unit_resolve(query=form.cleaned_data["q"], limit=10)
+    template = "wards/convert.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+    return render(request, template, {"form": form, "matches": matches})
