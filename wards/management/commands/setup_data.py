@@ -19,6 +19,8 @@ class Command(BaseCommand):
             )
         except (SourceDisagreement, SourceDataError) as error:
             raise CommandError(f"Import refused, nothing was written: {error}") from error
+        if options["verbosity"] < 1:
+            return
         for line in summary.lines():
             self.stdout.write(line)
         if not summary.changed_anything:
