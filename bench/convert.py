@@ -205,9 +205,14 @@ def bench_http(addresses, clients: int, seconds: float, workers: int, python_cli
     paths = [f"/api/v1/convert?q={urllib.parse.quote(text)}" for _e, _f, text in addresses]
     env = {**os.environ, "DATABASE_URL": BENCH_DATABASE_URL, "DEBUG": "false"}
     env.pop("REDIS_URL", None)
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    gunicorn = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "portal.wsgi",
+        "--log-level",
+        "warning",
+    ]
     server = subprocess.Popen(
-        [gunicorn, "portal.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"],
+        [*gunicorn, "--workers", str(workers), "--bind", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env=env,
         start_new_session=True,

@@ -110,3 +110,10 @@ def test_api_odd_but_valid_input_never_fails(client, q):
 @pytest.mark.django_db
 def test_api_refuses_post_without_a_server_error(client):
     assert client.post(URL, {"q": "Quan Hoa"}).status_code == 405
+
+
+@pytest.mark.django_db
+def test_api_answers_from_memory_without_database_queries(client, django_assert_num_queries):
+    client.get(URL, {"q": "Quan Hoa"})  # the first lookup may build the index
+    with django_assert_num_queries(0):
+        client.get(URL, {"q": "P. Phúc Xá, Q. Ba Đình"})
