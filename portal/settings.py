@@ -150,3 +150,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 DEFAULT_PROVINCE_CODE = "01"  # Thành phố Hà Nội
+
+# The ward-offices CSV lives beside the repository (../shared/data), never inside it;
+# setup_data imports it when the file is there.
+WARD_OFFICES_CSV = Path(
+    env_str("WARD_OFFICES_CSV", str(BASE_DIR.parent / "shared/data/ward-offices-2025-07-17.csv"))
+)

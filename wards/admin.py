@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from wards.models import AdministrativeChange, DataSource, FormerUnit, Province, Succession, Unit
+from wards.models import (
+    AdministrativeChange,
+    DataSource,
+    FormerUnit,
+    HoursException,
+    Province,
+    PublicHoliday,
+    ServicePoint,
+    Succession,
+    Unit,
+    WeeklyHours,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -56,3 +67,37 @@ class AdministrativeChangeAdmin(ReadOnlyAdmin):
 @admin.register(DataSource)
 class DataSourceAdmin(ReadOnlyAdmin):
     list_display = ["name", "version", "licence", "imported_at"]
+
+
+class WeeklyHoursInline(admin.TabularInline):
+    model = WeeklyHours
+    extra = 0
+
+
+class HoursExceptionInline(admin.TabularInline):
+    model = HoursException
+    extra = 0
+
+
+@admin.register(ServicePoint)
+class ServicePointAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "kind", "address", "verified_at", "is_active"]
+    list_filter = ["kind", "is_active", "unit__province"]
+    list_select_related = ["unit"]
+    search_fields = ["name", "address", "unit__name_folded", "unit__code"]
+    raw_id_fields = ["unit", "verified_by"]
+    readonly_fields = ["source", "source_version", "version", "created_at", "updated_at"]
+    inlines = [WeeklyHoursInline, HoursExceptionInline]
+
+
+@admin.register(PublicHoliday)
+class PublicHolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name", "is_day_off", "source", "edited_by_admin"]
+    list_filter = ["is_day_off", "edited_by_admin"]
+    date_hierarchy = "date"
+    readonly_fields = ["source", "edited_by_admin"]
+
+    def save_model(self, request, obj, form, change):
+        # An admin's correction (the actual Tết days off) survives later loads.
+        obj.edited_by_admin = True
+        super().save_model(request, obj, form, change)

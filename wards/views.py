@@ -1,11 +1,13 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from wards import selectors
 from wards.forms import ConvertForm, UnitFilterForm
 from wards.models import Province, Unit
+from wards.service_point_display import unit_service_points
 
 
 def render_unit_list(
@@ -52,6 +54,7 @@ def unit_detail(request: HttpRequest, province_slug: str, unit_slug: str) -> Htt
         raise Http404 from None
     context = {
         "unit": unit,
+        "service_points": unit_service_points(unit, timezone.localtime()),
         "predecessors": selectors.unit_predecessors(unit),
         "changes": unit.changes.all(),
     }

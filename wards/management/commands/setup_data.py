@@ -1,27 +1,54 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from wards.crosscheck import SourceDisagreement
-from wards.services import admin_units_import
-from wards.sources import vi_address, vietnamadminunits
+from wards.services import (
+    admin_units_import,
+    holiday_years,
+    public_holidays_load,
+    service_points_import_offices,
+)
+from wards.sources import vi_address, vietnamadminunits, ward_offices
 from wards.sources.records import SourceDataError
 
 
 class Command(BaseCommand):
     help = (
-        "Load all real data (provinces, units, former units, succession). Idempotent: a second "
-        "run with the same sources changes nothing."
+        "Load all real data: provinces, units, former units and succession; the units' "
+        "service points from the ward-offices CSV when it is present; public holidays. "
+        "Idempotent: a second run with the same sources changes nothing."
     )
 
     def handle(self, *args, **options):
+        self.verbosity = options["verbosity"]
         try:
             summary = admin_units_import(
                 primary=vietnamadminunits.load(), reference=vi_address.load()
             )
+            self.say(*summary.lines())
+            if not summary.changed_anything:
+                self.say("Administrative units already up to date.")
+            self.import_offices()
         except (SourceDisagreement, SourceDataError) as error:
             raise CommandError(f"Import refused, nothing was written: {error}") from error
-        if options["verbosity"] < 1:
+        created = public_holidays_load(years=holiday_years(timezone.localdate()))
+        self.say(f"Public holidays: {created} created.")
+
+    def import_offices(self) -> None:
+        path = settings.WARD_OFFICES_CSV
+        if not path.is_file():
+            self.say(f"No ward-offices file at {path}: service points not imported.")
             return
-        for line in summary.lines():
-            self.stdout.write(line)
-        if not summary.changed_anything:
-            self.stdout.write(self.style.SUCCESS("Administrative units already up to date."))
+        offices = service_points_import_offices(records=ward_offices.load(path))
+        self.say(
+            f"Service points from {path.name}: {offices.created} created, "
+            f"{offices.already_present} already present (left as they are); "
+            f"{len(offices.joined_by_name_only)} rows joined by name where the file's unit "
+            "type differs"
+        )
+
+    def say(self, *lines: str) -> None:
+        if self.verbosity >= 1:
+            for line in lines:
+                self.stdout.write(line)

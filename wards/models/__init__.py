@@ -1,0 +1,41 @@
+from wards.models.admin_units import (
+    AdministrativeChange,
+    DataSource,
+    FormerUnit,
+    FormerUnitType,
+    Province,
+    ProvinceType,
+    SourcedModel,
+    Succession,
+    Unit,
+    UnitType,
+)
+from wards.models.service_points import (
+    HoursException,
+    HoursExceptionKind,
+    PublicHoliday,
+    ServicePoint,
+    ServicePointKind,
+    Weekday,
+    WeeklyHours,
+)
+
+__all__ = [
+    "AdministrativeChange",
+    "DataSource",
+    "FormerUnit",
+    "FormerUnitType",
+    "HoursException",
+    "HoursExceptionKind",
+    "Province",
+    "ProvinceType",
+    "PublicHoliday",
+    "ServicePoint",
+    "ServicePointKind",
+    "SourcedModel",
+    "Succession",
+    "Unit",
+    "UnitType",
+    "Weekday",
+    "WeeklyHours",
+]

@@ -1,0 +1,78 @@
+"""What the unit page shows of a service point: its hours, open status and closures."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Prefetch
+
+from wards.models import HoursException, PublicHoliday, ServicePoint, Unit, Weekday, WeeklyHours
+from wards.opening import (
+    DateRangeRule,
+    Interval,
+    OpenStatus,
+    Schedule,
+    status_at,
+    upcoming_closures,
+)
+
+
+@dataclass(frozen=True)
+class ServicePointView:
+    point: ServicePoint
+    status: OpenStatus
+    today: tuple[Interval, ...]
+    week: list[tuple[str, tuple[Interval, ...]]]
+    closures: list[DateRangeRule]
+
+
+def schedule_of(point: ServicePoint, holidays: dict) -> Schedule:
+    weekly: dict[int, tuple[Interval, ...]] = {}
+    for hours in point.weekly_hours.all():
+        weekly[hours.weekday] = (
+            *weekly.get(hours.weekday, ()),
+            Interval(hours.opens, hours.closes),
+        )
+    exceptions = tuple(
+        DateRangeRule(
+            start=exception.start_date,
+            end=exception.end_date,
+            intervals=(Interval(exception.opens, exception.closes),) if exception.opens else (),
+            reason=exception.reason or exception.get_kind_display(),
+        )
+        for exception in point.exceptions.all()
+    )
+    return Schedule(weekly=weekly, exceptions=exceptions, holidays=holidays)
+
+
+def unit_service_points(unit: Unit, now: datetime) -> list[ServicePointView]:
+    """The unit's active service points with what a resident needs to know now."""
+    today = now.date()
+    points = (
+        ServicePoint.objects.filter(unit=unit, is_active=True)
+        .prefetch_related(
+            Prefetch("weekly_hours", queryset=WeeklyHours.objects.order_by("weekday", "opens")),
+            Prefetch(
+                "exceptions",
+                queryset=HoursException.objects.filter(end_date__gte=today - timedelta(1)),
+            ),
+        )
+        .select_related("verified_by")
+    )
+    holidays = dict(
+        PublicHoliday.objects.filter(
+            is_day_off=True, date__gte=today - timedelta(1), date__lte=today + timedelta(366)
+        ).values_list("date", "name")
+    )
+    views = []
+    for point in points:
+        schedule = schedule_of(point, holidays)
+        views.append(
+            ServicePointView(
+                point=point,
+                status=status_at(schedule, now),
+                today=schedule.rule_on(today)[0],
+                week=[(label, schedule.weekly.get(day, ())) for day, label in Weekday.choices],
+                closures=upcoming_closures(schedule, today),
+            )
+        )
+    return views
