@@ -12,7 +12,7 @@ from wards.views import render_unit_list
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-Boosted")
 def home(request: HttpRequest) -> HttpResponse:
     try:
         province = selectors.province_default()

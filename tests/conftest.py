@@ -31,3 +31,30 @@ def redis_url() -> str:
     if not url:
         pytest.skip("REDIS_URL is not set (CI sets it to the machine's Redis)")
     return url
+
+
+@pytest.fixture
+def ba_dinh(db) -> Unit:
+    return Unit.objects.select_related("province").get(code="00004")
+
+
+@pytest.fixture
+def cau_giay_editor(cau_giay):
+    from tests.factories import StaffMembershipFactory
+
+    return StaffMembershipFactory(unit=cau_giay).user
+
+
+@pytest.fixture
+def cau_giay_admin(cau_giay):
+    from tests.factories import StaffMembershipFactory
+    from wards.models import StaffRole
+
+    return StaffMembershipFactory(unit=cau_giay, role=StaffRole.UNIT_ADMIN).user
+
+
+@pytest.fixture
+def ba_dinh_editor(ba_dinh):
+    from tests.factories import StaffMembershipFactory
+
+    return StaffMembershipFactory(unit=ba_dinh).user

@@ -1,13 +1,16 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from wards.models import (
     AdministrativeChange,
     DataSource,
     FormerUnit,
     HoursException,
+    Notice,
     Province,
     PublicHoliday,
     ServicePoint,
+    StaffMembership,
     Succession,
     Unit,
     WeeklyHours,
@@ -80,7 +83,7 @@ class HoursExceptionInline(admin.TabularInline):
 
 
 @admin.register(ServicePoint)
-class ServicePointAdmin(admin.ModelAdmin):
+class ServicePointAdmin(SimpleHistoryAdmin):
     list_display = ["name", "unit", "kind", "address", "verified_at", "is_active"]
     list_filter = ["kind", "is_active", "unit__province"]
     list_select_related = ["unit"]
@@ -101,3 +104,23 @@ class PublicHolidayAdmin(admin.ModelAdmin):
         # An admin's correction (the actual Tết days off) survives later loads.
         obj.edited_by_admin = True
         super().save_model(request, obj, form, change)
+
+
+@admin.register(StaffMembership)
+class StaffMembershipAdmin(admin.ModelAdmin):
+    """Site admins give staff accounts their units here."""
+
+    list_display = ["user", "unit", "role", "created_at"]
+    list_filter = ["role", "unit__province"]
+    list_select_related = ["user", "unit"]
+    search_fields = ["user__username", "user__email", "unit__name_folded", "unit__code"]
+    autocomplete_fields = ["user", "unit"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "unit", "kind", "published_at", "ends_on", "withdrawn_at"]
+    list_filter = ["kind"]
+    list_select_related = ["unit"]
+    search_fields = ["title", "unit__name_folded"]
+    raw_id_fields = ["unit", "created_by"]

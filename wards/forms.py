@@ -1,7 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from wards.models import UnitType
+from wards.models import Unit, UnitType
+from wards.nearby import unit_origin
 
 
 class UnitFilterForm(forms.Form):
@@ -58,6 +60,92 @@ class ConvertForm(forms.Form):
             "max_value": _("Tham số limit phải là số nguyên từ 1 đến 50."),
         },
     )
+
+    def first_error(self) -> str:
+        return next(iter(self.errors.values()))[0]
+
+
+# Rough boxes (south, north, west, east) around the mainland, Hoàng Sa and Trường Sa: enough
+# to catch a browser that reports a place abroad, not a border.
+VIETNAM_BOXES = ((8.0, 24.0, 102.0, 110.0), (15.5, 17.5, 110.0, 113.0), (6.0, 12.0, 111.0, 117.5))
+
+
+class NearbyForm(forms.Form):
+    """Where to look from: the browser's position, or a Hà Nội unit picked from the list."""
+
+    lat = forms.FloatField(
+        required=False,
+        min_value=-90,
+        max_value=90,
+        widget=forms.HiddenInput,
+        error_messages={
+            key: _("Vĩ độ phải là một số từ -90 đến 90.")
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
+    lon = forms.FloatField(
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.HiddenInput,
+        error_messages={
+            key: _("Kinh độ phải là một số từ -180 đến 180.")
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
+    don_vi = forms.ModelChoiceField(
+        label=_("Hoặc chọn phường, xã của bạn"),
+        queryset=Unit.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("— Chọn phường, xã —"),
+        widget=forms.Select(attrs={"aria-describedby": "don-vi-hint"}),
+        error_messages={
+            "invalid_choice": _("Không có phường, xã này ở Hà Nội. Hãy chọn lại trong danh sách.")
+        },
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["don_vi"].queryset = (
+            Unit.objects.filter(province__code=settings.DEFAULT_PROVINCE_CODE)
+            .only("code", "name", "type", "latitude", "longitude")
+            .order_by("name_folded")
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.errors:
+            return data
+        lat, lon, unit = data.get("lat"), data.get("lon"), data.get("don_vi")
+        if lat is not None and lon is not None:
+            if not any(s <= lat <= n and w <= lon <= e for s, n, w, e in VIETNAM_BOXES):
+                raise forms.ValidationError(
+                    _(
+                        "Vị trí của bạn nằm ngoài Việt Nam nên không tìm được điểm phục vụ gần."
+                        " Hãy chọn phường, xã trong danh sách."
+                    ),
+                    code="outside_vietnam",
+                )
+            data["origin"] = (lat, lon)
+        elif lat is not None or lon is not None:
+            raise forms.ValidationError(
+                _("Thiếu vĩ độ hoặc kinh độ. Hãy thử lại, hoặc chọn phường, xã trong danh sách."),
+                code="incomplete",
+            )
+        elif unit is not None:
+            data["origin"] = unit_origin(unit)
+            if data["origin"] is None:
+                raise forms.ValidationError(
+                    _("Chưa có toạ độ nơi làm thủ tục của %(unit)s. Hãy chọn phường, xã khác."),
+                    code="no_coordinates",
+                    params={"unit": unit.full_name},
+                )
+        else:
+            raise forms.ValidationError(
+                _("Hãy bấm “Dùng vị trí của tôi” hoặc chọn phường, xã của bạn."), code="required"
+            )
+        return data
 
     def first_error(self) -> str:
         return next(iter(self.errors.values()))[0]

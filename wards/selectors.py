@@ -1,12 +1,13 @@
 """Reads of provinces, units and their former units."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from portal.text import fold
-from wards.models import FormerUnit, Province, Succession, Unit, UnitType
+from wards.models import FormerUnit, Notice, Province, Succession, Unit, UnitType
 from wards.resolver import Match
 from wards.resolver_index import address_index
 
@@ -88,3 +89,12 @@ def former_unit_resolve(*, query: str, limit: int = 10) -> list[Match]:
     """Former units a typed former address (or code, or new unit's name) names, best first,
     each with the new units it went into."""
     return address_index().resolve(query, limit)
+
+
+def unit_notices_active(unit: Unit, today: date) -> list[Notice]:
+    """The unit's notices residents see today: published, not withdrawn, not ended."""
+    return list(
+        Notice.objects.filter(unit=unit, withdrawn_at__isnull=True)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .order_by("-published_at")
+    )

@@ -1,7 +1,7 @@
 """What the unit page shows of a service point: its hours, open status and closures."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch
 
@@ -44,6 +44,15 @@ def schedule_of(point: ServicePoint, holidays: dict) -> Schedule:
     return Schedule(weekly=weekly, exceptions=exceptions, holidays=holidays)
 
 
+def holidays_ahead(today: date) -> dict[date, str]:
+    """Days off from yesterday to a year ahead, the span a schedule looks at."""
+    return dict(
+        PublicHoliday.objects.filter(
+            is_day_off=True, date__gte=today - timedelta(1), date__lte=today + timedelta(366)
+        ).values_list("date", "name")
+    )
+
+
 def unit_service_points(unit: Unit, now: datetime) -> list[ServicePointView]:
     """The unit's active service points with what a resident needs to know now."""
     today = now.date()
@@ -58,11 +67,7 @@ def unit_service_points(unit: Unit, now: datetime) -> list[ServicePointView]:
         )
         .select_related("verified_by")
     )
-    holidays = dict(
-        PublicHoliday.objects.filter(
-            is_day_off=True, date__gte=today - timedelta(1), date__lte=today + timedelta(366)
-        ).values_list("date", "name")
-    )
+    holidays = holidays_ahead(today)
     views = []
     for point in points:
         schedule = schedule_of(point, holidays)

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from portal.htmx import template_for, wants_fragment
 from wards import selectors
 from wards.forms import ConvertForm, UnitFilterForm
 from wards.models import Province, Unit
@@ -29,7 +30,7 @@ def render_unit_list(
         "counts": selectors.province_unit_counts(province),
         "filter_url": request.path,
     }
-    if request.htmx and not request.htmx.history_restore_request:
+    if wants_fragment(request):
         template = "wards/_unit_list.html"
     return render(request, template, context)
 
@@ -40,7 +41,7 @@ def province_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-Boosted")
 def province_detail(request: HttpRequest, province_slug: str) -> HttpResponse:
     province = get_object_or_404(Province, slug=province_slug)
     return render_unit_list(request, "wards/province_detail.html", province, {})
@@ -55,6 +56,7 @@ def unit_detail(request: HttpRequest, province_slug: str, unit_slug: str) -> Htt
     context = {
         "unit": unit,
         "service_points": unit_service_points(unit, timezone.localtime()),
+        "notices": selectors.unit_notices_active(unit, timezone.localdate()),
         "predecessors": selectors.unit_predecessors(unit),
         "changes": unit.changes.all(),
     }
@@ -68,14 +70,12 @@ def unit_by_code(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-Boosted")
 def convert(request: HttpRequest) -> HttpResponse:
     """Tra cứu phường/xã mới: a former address in, the new unit(s) out."""
     form = ConvertForm(request.GET) if request.GET.get("q", "").strip() else ConvertForm()
     matches = None
     if form.is_bound and form.is_valid():
         matches = selectors.former_unit_resolve(query=form.cleaned_data["q"], limit=10)
-    template = "wards/convert.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
+    template = template_for(request, "wards/convert.html", "results")
     return render(request, template, {"form": form, "matches": matches})

@@ -146,3 +146,17 @@ def test_home_gives_htmx_history_restore_the_full_page(client):
     page = response.content.decode()
     assert "<html" in page
     assert '<option value="xa" selected>' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["home", "convert", "nearby"])
+def test_a_boosted_navigation_gets_the_whole_page(client, name):
+    response = client.get(reverse(name), HTTP_HX_REQUEST="true", HTTP_HX_BOOSTED="true")
+    assert "<html" in response.content.decode()
+    assert "HX-Boosted" in response["Vary"]
+
+
+@pytest.mark.django_db
+def test_a_boosted_province_page_gets_the_whole_page(client):
+    response = client.get("/don-vi/ha-noi/", HTTP_HX_REQUEST="true", HTTP_HX_BOOSTED="true")
+    assert "<html" in response.content.decode()

@@ -120,7 +120,7 @@ def test_unit_page_shows_the_week_and_upcoming_closures(
     )
     point.phone = "024 3833 1234"
     point.save()
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         page = client.get(cau_giay.get_absolute_url()).content.decode()
     assert "Thứ Hai</th><td>07:30–11:30, 13:30–17:00" in page
     assert "Chủ nhật</th><td>Nghỉ" in page

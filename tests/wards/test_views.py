@@ -54,7 +54,7 @@ def test_unknown_province_is_a_vietnamese_404(client):
 
 @pytest.mark.django_db
 def test_unit_page_shows_facts_and_legal_basis(client, cau_giay, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(cau_giay.get_absolute_url())
     page = response.content.decode()
     assert response.status_code == 200

@@ -19,6 +19,7 @@ from wards.models.service_points import (
     Weekday,
     WeeklyHours,
 )
+from wards.models.staff import Notice, NoticeKind, StaffMembership, StaffRole
 
 __all__ = [
     "AdministrativeChange",
@@ -27,12 +28,16 @@ __all__ = [
     "FormerUnitType",
     "HoursException",
     "HoursExceptionKind",
+    "Notice",
+    "NoticeKind",
     "Province",
     "ProvinceType",
     "PublicHoliday",
     "ServicePoint",
     "ServicePointKind",
     "SourcedModel",
+    "StaffMembership",
+    "StaffRole",
     "Succession",
     "Unit",
     "UnitType",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from wards.models.admin_units import SourcedModel, Unit
 
@@ -58,6 +59,7 @@ class ServicePoint(SourcedModel):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["unit", "kind", "name"]
@@ -77,6 +79,7 @@ class WeeklyHours(models.Model):
     weekday = models.PositiveSmallIntegerField(_("thứ"), choices=Weekday.choices)
     opens = models.TimeField(_("mở cửa"))
     closes = models.TimeField(_("đóng cửa"))
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["weekday", "opens"]
@@ -109,6 +112,7 @@ class HoursException(models.Model):
     reason = models.CharField(_("lý do"), max_length=200, blank=True)
     opens = models.TimeField(_("mở cửa"), null=True, blank=True)
     closes = models.TimeField(_("đóng cửa"), null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["start_date"]

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from portal.text import name_key
 from wards.models import (
@@ -82,7 +83,7 @@ def service_points_import_offices(*, records: list[OfficeRecord]) -> OfficesImpo
                     source_version=OFFICES_SOURCE_VERSION,
                 )
             )
-        ServicePoint.objects.bulk_create(new_points, batch_size=1000)
+        bulk_create_with_history(new_points, ServicePoint, batch_size=1000)
         summary.created = len(new_points)
         DataSource.objects.get_or_create(
             name=SOURCE,

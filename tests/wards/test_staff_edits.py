@@ -1,0 +1,300 @@
+"""What ward staff do, and the mistakes the forms catch."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from wards.models import HoursException, Notice, ServicePoint, WeeklyHours
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def point(cau_giay):
+    return ServicePoint.objects.get(unit=cau_giay)
+
+
+@pytest.fixture
+def editor_client(client, cau_giay_editor):
+    client.force_login(cau_giay_editor)
+    return client
+
+
+def details(point, **changes):
+    data = {
+        "version": point.version,
+        "name": point.name,
+        "address": point.address,
+        "phone": point.phone,
+        "email": point.email,
+        "latitude": point.latitude,
+        "longitude": point.longitude,
+        "coordinates_approximate": "on",
+        "accessibility_notes": "",
+        "note": "",
+        "is_active": "on",
+    }
+    return {**data, **changes}
+
+
+def hours(version, *rows):
+    data = {
+        "version": version,
+        "action": "save",
+        "hours-TOTAL_FORMS": len(rows),
+        "hours-INITIAL_FORMS": 0,
+    }
+    for index, (weekday, opens, closes) in enumerate(rows):
+        data |= {
+            f"hours-{index}-weekday": weekday,
+            f"hours-{index}-opens": opens,
+            f"hours-{index}-closes": closes,
+        }
+    return data
+
+
+@pytest.mark.django_db
+def test_staff_edit_the_phone_and_it_is_recorded_in_history(editor_client, point, cau_giay_editor):
+    url = reverse("staff:point_edit", args=[point.pk])
+    response = editor_client.post(url, details(point, phone="02438331234"))
+    assert response.status_code == 302
+    point.refresh_from_db()
+    assert point.phone == "024 3833 1234"
+    assert point.version == 2
+    latest = point.history.first()
+    assert latest.history_user == cau_giay_editor
+    assert latest.diff_against(latest.prev_record).changes[0].new == "024 3833 1234"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"phone": "12345"}, "Số điện thoại không đúng"),
+        ({"latitude": "48.85", "longitude": "2.35"}, "nằm ngoài Việt Nam"),
+        ({"latitude": "21.03", "longitude": ""}, "cả vĩ độ và kinh độ"),
+        ({"name": ""}, "This field is required"),
+        ({"email": "not-an-email"}, "email"),
+    ],
+)
+def test_bad_details_come_back_with_the_error_and_what_was_typed(
+    editor_client, point, changes, message
+):
+    url = reverse("staff:point_edit", args=[point.pk])
+    response = editor_client.post(url, details(point, **changes))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="error"' in page
+    for value in changes.values():
+        if value:
+            assert f'value="{value}"' in page
+    point.refresh_from_db()
+    assert point.version == 1
+
+
+@pytest.mark.django_db
+def test_a_second_editor_with_a_stale_page_is_refused_and_told_what_changed(editor_client, point):
+    url = reverse("staff:point_edit", args=[point.pk])
+    stale = details(point, address="Số 1, đường B")
+    editor_client.post(url, details(point, phone="0912345678"))  # the first editor saves
+    response = editor_client.post(url, stale)
+    page = response.content.decode()
+    assert "Người khác đã lưu điểm phục vụ này" in page
+    assert "0912 345 678" in page  # what the first editor saved
+    assert 'value="Số 1, đường B"' in page  # what the second typed, kept
+    point.refresh_from_db()
+    assert point.phone == "0912 345 678"
+    assert point.address != "Số 1, đường B"
+    # Saving again, now knowingly, goes through.
+    assert editor_client.post(url, details(point, address="Số 1, đường B")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_weekly_hours_with_a_lunch_break_are_saved_all_at_once(editor_client, point):
+    url = reverse("staff:point_hours", args=[point.pk])
+    data = hours(point.version, (0, "07:30", "11:30"), (0, "13:30", "17:00"), (5, "07:30", "11:30"))
+    assert editor_client.post(url, data).status_code == 302
+    assert list(
+        point.weekly_hours.values_list("weekday", "opens", "closes").order_by("weekday", "opens")
+    ) == [
+        (0, *map(_time, ("07:30", "11:30"))),
+        (0, *map(_time, ("13:30", "17:00"))),
+        (5, *map(_time, ("07:30", "11:30"))),
+    ]
+
+
+def _time(text):
+    from datetime import time
+
+    hour, minute = text.split(":")
+    return time(int(hour), int(minute))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (((0, "11:30", "07:30"),), "Giờ đóng cửa phải sau giờ mở cửa"),
+        (((0, "07:30", "11:30"), (0, "11:00", "17:00")), "chồng lên"),
+        (((0, "7h30", "11:30"),), 'value="7h30"'),
+        (((9, "07:30", "11:30"),), 'class="error"'),
+    ],
+)
+def test_bad_hours_are_refused_whole_with_the_error_beside_the_row(
+    editor_client, point, rows, message
+):
+    WeeklyHours.objects.create(service_point=point, weekday=1, opens="08:00", closes="09:00")
+    url = reverse("staff:point_hours", args=[point.pk])
+    response = editor_client.post(url, hours(point.version, (2, "08:00", "10:00"), *rows))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert message in page
+    assert list(point.weekly_hours.values_list("weekday", flat=True)) == [1]
+
+
+@pytest.mark.django_db
+def test_adding_and_removing_a_row_keeps_what_was_typed_and_saves_nothing(editor_client, point):
+    url = reverse("staff:point_hours", args=[point.pk])
+    data = hours(point.version, (0, "07:30", "11:30")) | {"action": "add"}
+    fragment = editor_client.post(url, data, **HTMX).content.decode()
+    assert "<html" not in fragment and fragment.lstrip().startswith('<form id="hours"')
+    assert fragment.count('name="hours-') >= 6 and 'value="07:30"' in fragment
+    data = hours(point.version, (0, "07:30", "11:30"), (1, "08:00", "09:00")) | {
+        "action": "remove-0"
+    }
+    page = editor_client.post(url, data).content.decode()
+    assert 'value="07:30"' not in page and 'value="08:00"' in page
+    assert not point.weekly_hours.exists()
+
+
+@pytest.mark.django_db
+def test_hours_page_full_and_fragment(editor_client, point):
+    url = reverse("staff:point_hours", args=[point.pk])
+    assert "<html" in editor_client.get(url).content.decode()
+    assert "<html" not in editor_client.get(url, **HTMX).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_closure_is_added_and_an_end_before_start_is_refused(editor_client, point):
+    url = reverse("staff:point_exceptions", args=[point.pk])
+    bad = {"start_date": "2099-01-05", "end_date": "2099-01-01", "kind": "dong_cua"}
+    page = editor_client.post(url, bad).content.decode()
+    assert "Ngày kết thúc phải từ ngày bắt đầu trở đi" in page
+    assert 'value="2099-01-05"' in page
+    assert not HoursException.objects.exists()
+    good = {
+        "start_date": "2099-01-05",
+        "end_date": "2099-01-06",
+        "kind": "dong_cua",
+        "reason": "Chuyển trụ sở",
+    }
+    assert editor_client.post(url, good).status_code == 302
+    assert point.exceptions.get().reason == "Chuyển trụ sở"
+
+
+@pytest.mark.django_db
+def test_special_hours_need_both_times(editor_client, point):
+    url = reverse("staff:point_exceptions", args=[point.pk])
+    data = {"start_date": "2099-01-05", "end_date": "2099-01-05", "kind": "gio_dac_biet"}
+    assert "cần cả giờ mở và giờ đóng cửa" in editor_client.post(url, data).content.decode()
+
+
+@pytest.mark.django_db
+def test_verify_marks_the_point_checked_today(editor_client, point, cau_giay_editor):
+    editor_client.post(reverse("staff:point_verify", args=[point.pk]))
+    point.refresh_from_db()
+    assert point.verified_by == cau_giay_editor
+    assert point.verified_at.date() == timezone.now().date()
+
+
+@pytest.mark.django_db
+def test_notice_body_is_sanitised(editor_client, cau_giay):
+    url = reverse("staff:unit_notices", args=[cau_giay.code])
+    body = (
+        "<p>Mở cửa <strong>thứ Bảy</strong></p><script>alert(1)</script>"
+        '<a href="javascript:x()">x</a>'
+    )
+    editor_client.post(url, {"kind": "thong_bao", "title": "Lịch mới", "body": body})
+    notice = Notice.objects.get(unit=cau_giay)
+    assert "<script>" not in notice.body and "javascript:" not in notice.body
+    assert "<strong>thứ Bảy</strong>" in notice.body
+
+
+@pytest.mark.django_db
+def test_a_closure_notice_needs_a_future_end_date(editor_client, cau_giay):
+    url = reverse("staff:unit_notices", args=[cau_giay.code])
+    page = editor_client.post(
+        url, {"kind": "tam_dong_cua", "title": "Tạm đóng", "body": "x"}
+    ).content.decode()
+    assert "cần ngày kết thúc" in page
+    past = (date.today() - timedelta(days=3)).isoformat()
+    data = {"kind": "tam_dong_cua", "title": "Tạm đóng", "body": "x", "ends_on": past}
+    assert "Ngày kết thúc đã qua" in editor_client.post(url, data).content.decode()
+    assert not Notice.objects.exists()
+
+
+@pytest.mark.django_db
+def test_withdrawing_a_notice_keeps_it_but_marks_it(editor_client, cau_giay):
+    notice = Notice.objects.create(unit=cau_giay, kind="thong_bao", title="T", body="b")
+    editor_client.post(reverse("staff:notice_withdraw", args=[notice.pk]))
+    notice.refresh_from_db()
+    assert notice.withdrawn_at is not None
+
+
+@pytest.mark.django_db
+def test_unit_admin_sees_who_changed_what(client, cau_giay_admin, point):
+    client.force_login(cau_giay_admin)
+    client.post(reverse("staff:point_edit", args=[point.pk]), details(point, phone="0912345678"))
+    page = client.get(reverse("staff:point_history", args=[point.pk])).content.decode()
+    assert cau_giay_admin.username in page
+    assert "điện thoại: — → 0912 345 678" in page
+
+
+@pytest.mark.django_db
+def test_password_reset_sends_a_vietnamese_email(client, cau_giay_editor, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    client.post(reverse("password_reset"), {"email": cau_giay_editor.email})
+    (message,) = mail.outbox
+    assert "Đặt lại mật khẩu" in message.subject
+    assert "/tai-khoan/reset/" in message.body
+
+
+@pytest.mark.django_db
+def test_login_page_is_vietnamese_and_a_wrong_password_says_so(client, cau_giay_editor):
+    page = client.post(reverse("login"), {"username": cau_giay_editor.username, "password": "sai"})
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in page.content.decode()
+    ok = client.post(
+        reverse("login"), {"username": cau_giay_editor.username, "password": "mat-khau-dai-123"}
+    )
+    assert ok["Location"] == reverse("staff:dashboard")
+
+
+@pytest.mark.django_db
+def test_a_closure_notice_shows_as_a_banner_until_its_end_date(editor_client, client, cau_giay):
+    url = reverse("staff:unit_notices", args=[cau_giay.code])
+    ends = (timezone.localdate() + timedelta(days=2)).isoformat()
+    editor_client.post(
+        url,
+        {
+            "kind": "tam_dong_cua",
+            "title": "Tạm đóng cửa sửa chữa",
+            "body": "<p>Xin lỗi</p>",
+            "ends_on": ends,
+        },
+    )
+    page = client.get(cau_giay.get_absolute_url()).content.decode()
+    assert 'class="banner" role="alert"><strong>Tạm đóng cửa sửa chữa</strong>' in page
+    notice = Notice.objects.get(unit=cau_giay)
+    Notice.objects.filter(pk=notice.pk).update(ends_on=timezone.localdate() - timedelta(days=1))
+    assert "Tạm đóng cửa sửa chữa" not in client.get(cau_giay.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_notice_leaves_the_unit_page(editor_client, client, cau_giay):
+    notice = Notice.objects.create(unit=cau_giay, kind="thong_bao", title="Lịch tiếp dân", body="b")
+    assert "Lịch tiếp dân" in client.get(cau_giay.get_absolute_url()).content.decode()
+    editor_client.post(reverse("staff:notice_withdraw", args=[notice.pk]))
+    assert "Lịch tiếp dân" not in client.get(cau_giay.get_absolute_url()).content.decode()

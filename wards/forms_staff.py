@@ -1,0 +1,196 @@
+"""Forms ward staff fill in. Every rule a resident-facing fact must meet is checked here,
+so the form comes back with the error beside the field and what was typed."""
+
+from itertools import pairwise
+
+import phonenumbers
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wards.models import (
+    HoursException,
+    HoursExceptionKind,
+    Notice,
+    NoticeKind,
+    ServicePoint,
+    Weekday,
+)
+
+# Vietnam's mainland and islands, generously: a point outside is a typo.
+VIETNAM_LATITUDE = (8.0, 24.0)
+VIETNAM_LONGITUDE = (102.0, 118.0)
+
+
+class ServicePointForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = ServicePoint
+        fields = [
+            "name",
+            "address",
+            "phone",
+            "email",
+            "latitude",
+            "longitude",
+            "coordinates_approximate",
+            "accessibility_notes",
+            "note",
+            "is_active",
+        ]
+        widgets = {
+            "accessibility_notes": forms.Textarea(attrs={"rows": 2}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        }
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if not phone:
+            return ""
+        try:
+            number = phonenumbers.parse(phone, "VN")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise forms.ValidationError(_("Số điện thoại không đúng, ví dụ: 024 3833 1234."))
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+    def clean_latitude(self):
+        return _in_range(self.cleaned_data["latitude"], VIETNAM_LATITUDE, _("Vĩ độ"))
+
+    def clean_longitude(self):
+        return _in_range(self.cleaned_data["longitude"], VIETNAM_LONGITUDE, _("Kinh độ"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+            self.add_error("longitude", _("Nhập cả vĩ độ và kinh độ, hoặc bỏ trống cả hai."))
+        return cleaned
+
+
+def _in_range(value, bounds, label):
+    if value is not None and not bounds[0] <= value <= bounds[1]:
+        raise forms.ValidationError(
+            _("%(label)s nằm ngoài Việt Nam (phải từ %(low)s đến %(high)s).")
+            % {"label": label, "low": bounds[0], "high": bounds[1]}
+        )
+    return value
+
+
+class IntervalForm(forms.Form):
+    weekday = forms.TypedChoiceField(label=_("Thứ"), choices=Weekday.choices, coerce=int)
+    opens = forms.TimeField(label=_("Mở cửa"), widget=forms.TimeInput(attrs={"type": "time"}))
+    closes = forms.TimeField(label=_("Đóng cửa"), widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens"), cleaned.get("closes")
+        if opens and closes and closes <= opens:
+            self.add_error("closes", _("Giờ đóng cửa phải sau giờ mở cửa."))
+        return cleaned
+
+
+class BaseIntervalFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        by_day: dict[int, list[forms.Form]] = {}
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            by_day.setdefault(form.cleaned_data["weekday"], []).append(form)
+        for rows in by_day.values():
+            rows.sort(key=lambda form: form.cleaned_data["opens"])
+            for earlier, later in pairwise(rows):
+                if later.cleaned_data["opens"] < earlier.cleaned_data["closes"]:
+                    later.add_error(
+                        "opens", _("Khoảng giờ này chồng lên khoảng giờ khác trong cùng ngày.")
+                    )
+        if any(self.errors):
+            raise forms.ValidationError(_("Có khoảng giờ chồng nhau, hãy sửa lại."))
+
+    def intervals(self) -> list[dict]:
+        return [
+            {name: form.cleaned_data[name] for name in ("weekday", "opens", "closes")}
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+IntervalFormSet = forms.formset_factory(
+    IntervalForm, formset=BaseIntervalFormSet, extra=0, can_delete=True, max_num=42
+)
+
+
+def typed_rows(data, prefix: str) -> list[dict]:
+    """The rows of a posted formset as typed, without the ones marked for deletion, to
+    re-show after a row is added or removed."""
+    try:
+        total = min(int(data.get(f"{prefix}-TOTAL_FORMS", 0)), IntervalFormSet.max_num)
+    except ValueError:
+        total = 0
+    return [
+        {name: data.get(f"{prefix}-{index}-{name}", "") for name in ("weekday", "opens", "closes")}
+        for index in range(max(total, 0))
+        if not data.get(f"{prefix}-{index}-DELETE")
+    ]
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class HoursExceptionForm(forms.ModelForm):
+    class Meta:
+        model = HoursException
+        fields = ["start_date", "end_date", "kind", "reason", "opens", "closes"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "opens": forms.TimeInput(attrs={"type": "time"}),
+            "closes": forms.TimeInput(attrs={"type": "time"}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("Ngày kết thúc phải từ ngày bắt đầu trở đi."))
+        kind, opens, closes = cleaned.get("kind"), cleaned.get("opens"), cleaned.get("closes")
+        if kind == HoursExceptionKind.CLOSED and (opens or closes):
+            self.add_error("opens", _("Ngày nghỉ thì bỏ trống giờ mở và đóng cửa."))
+        if kind == HoursExceptionKind.SPECIAL_HOURS:
+            if not opens or not closes:
+                self.add_error("opens", _("Giờ đặc biệt cần cả giờ mở và giờ đóng cửa."))
+            elif closes <= opens:
+                self.add_error("closes", _("Giờ đóng cửa phải sau giờ mở cửa."))
+        return cleaned
+
+    def validate_constraints(self, exclude=None):
+        # The database constraints repeat the rules above; the form's own messages are
+        # the ones staff should read.
+        return
+
+
+class NoticeForm(forms.ModelForm):
+    class Meta:
+        model = Notice
+        fields = ["kind", "title", "body", "ends_on"]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 6}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        ends_on = cleaned.get("ends_on")
+        if cleaned.get("kind") == NoticeKind.CLOSURE and not ends_on:
+            self.add_error("ends_on", _("Thông báo tạm đóng cửa cần ngày kết thúc."))
+        if ends_on and ends_on < timezone.localdate():
+            self.add_error("ends_on", _("Ngày kết thúc đã qua."))
+        return cleaned
+
+    def validate_constraints(self, exclude=None):
+        return

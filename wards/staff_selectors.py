@@ -1,0 +1,109 @@
+"""What a staff account may see: only the units it is a member of (404 otherwise, so the
+existence of other units' rows is not revealed)."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wards.models import (
+    HoursException,
+    Notice,
+    ServicePoint,
+    StaffMembership,
+    StaffRole,
+    Unit,
+    WeeklyHours,
+)
+
+STALE_AFTER = timedelta(days=90)
+
+
+def staff_units(user) -> QuerySet[Unit]:
+    return Unit.objects.filter(staff_memberships__user=user).select_related("province")
+
+
+def _allowed_units(user) -> QuerySet[Unit]:
+    return Unit.objects.all() if user.is_superuser else staff_units(user)
+
+
+def staff_unit_get(user, code: str) -> Unit:
+    unit = _allowed_units(user).filter(code=code).select_related("province").first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def staff_service_point_get(user, pk: int) -> ServicePoint:
+    point = (
+        ServicePoint.objects.filter(pk=pk, unit__in=_allowed_units(user))
+        .select_related("unit__province")
+        .first()
+    )
+    if point is None:
+        raise Http404
+    return point
+
+
+def staff_exception_get(user, pk: int) -> HoursException:
+    exception = (
+        HoursException.objects.filter(pk=pk, service_point__unit__in=_allowed_units(user))
+        .select_related("service_point")
+        .first()
+    )
+    if exception is None:
+        raise Http404
+    return exception
+
+
+def staff_notice_get(user, pk: int) -> Notice:
+    notice = Notice.objects.filter(pk=pk, unit__in=_allowed_units(user)).first()
+    if notice is None:
+        raise Http404
+    return notice
+
+
+def staff_is_unit_admin(user, unit: Unit) -> bool:
+    return (
+        user.is_superuser
+        or StaffMembership.objects.filter(user=user, unit=unit, role=StaffRole.UNIT_ADMIN).exists()
+    )
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    point: ServicePoint
+    needs_attention: list[str]
+
+
+def staff_dashboard(user) -> list[DashboardRow]:
+    """The user's units' service points, each with what needs attention."""
+    stale_before = timezone.now() - STALE_AFTER
+    points = (
+        ServicePoint.objects.filter(unit__in=staff_units(user))
+        .select_related("unit__province")
+        .annotate(has_hours=Exists(WeeklyHours.objects.filter(service_point=OuterRef("pk"))))
+        .order_by("unit__name_folded", "name")
+    )
+    rows = []
+    for point in points:
+        needs = []
+        if point.verified_at is None:
+            needs.append(_("Chưa xác nhận thông tin"))
+        elif point.verified_at < stale_before:
+            needs.append(_("Quá 90 ngày chưa xác nhận"))
+        if not point.has_hours:
+            needs.append(_("Chưa có giờ làm việc"))
+        if not point.address:
+            needs.append(_("Chưa có địa chỉ"))
+        if not point.phone:
+            needs.append(_("Chưa có số điện thoại"))
+        rows.append(DashboardRow(point, needs))
+    return rows
+
+
+def staff_unit_notices(unit: Unit) -> QuerySet[Notice]:
+    return unit.notices.select_related("created_by")

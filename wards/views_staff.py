@@ -1,0 +1,195 @@
+"""Staff pages: each resolves its objects through wards.staff_selectors, which answer
+404 for anything outside the user's own units."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.htmx import template_for
+from wards import staff_selectors as staff
+from wards.forms_staff import (
+    HoursExceptionForm,
+    IntervalFormSet,
+    NoticeForm,
+    ServicePointForm,
+    VersionForm,
+    typed_rows,
+)
+from wards.history import service_point_history
+from wards.services.staff_edits import (
+    ConcurrentEdit,
+    IntervalInput,
+    hours_exception_create,
+    hours_exception_delete,
+    notice_publish,
+    notice_withdraw,
+    service_point_update,
+    service_point_verify,
+    weekly_hours_replace,
+)
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    context = {
+        "rows": staff.staff_dashboard(request.user),
+        "units": staff.staff_units(request.user),
+    }
+    return render(request, "wards/staff/dashboard.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    point = staff.staff_service_point_get(request.user, pk)
+    conflict = None
+    if request.method == "POST":
+        form = ServicePointForm(request.POST, instance=point)
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in ServicePointForm.Meta.fields}
+            try:
+                service_point_update(
+                    point_id=point.pk,
+                    seen_version=form.cleaned_data["version"],
+                    fields=fields,
+                    user=request.user,
+                )
+            except ConcurrentEdit as edit:
+                conflict = _conflict_rows(form, edit)
+                # Show what was typed, now against the saved version: saving again
+                # overwrites knowingly.
+                data = request.POST.copy()
+                data["version"] = edit.current.version
+                form = ServicePointForm(data, instance=edit.current)
+                form.is_valid()
+            else:
+                messages.success(request, _("Đã lưu thông tin điểm phục vụ."))
+                return redirect("staff:point_edit", pk=point.pk)
+    else:
+        form = ServicePointForm(instance=point, initial={"version": point.version})
+    context = {"point": point, "form": form, "conflict": conflict}
+    return render(request, "wards/staff/point_edit.html", context)
+
+
+def _conflict_rows(form, edit: ConcurrentEdit) -> list[tuple[str, str, str]]:
+    return [
+        (str(form.fields[name].label), str(yours or "—"), str(theirs or "—"))
+        for name, (yours, theirs) in edit.changed.items()
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def point_hours(request: HttpRequest, pk: int) -> HttpResponse:
+    """The week's intervals, edited in place: Thêm and Xoá re-render the form (with htmx,
+    only the form) keeping what was typed; nothing is saved until Lưu, and then all or
+    nothing."""
+    point = staff.staff_service_point_get(request.user, pk)
+    action = request.POST.get("action", "")
+    if request.method == "POST" and action == "save":
+        formset = IntervalFormSet(request.POST, prefix="hours")
+        version_form = VersionForm(request.POST)
+        if formset.is_valid() and version_form.is_valid():
+            try:
+                weekly_hours_replace(
+                    point_id=point.pk,
+                    seen_version=version_form.cleaned_data["version"],
+                    intervals=[IntervalInput(**row) for row in formset.intervals()],
+                    user=request.user,
+                )
+            except ConcurrentEdit:
+                messages.error(
+                    request,
+                    _(
+                        "Người khác vừa sửa điểm phục vụ này. Giờ làm việc hiện tại ở dưới, "
+                        "hãy nhập lại thay đổi của bạn."
+                    ),
+                )
+            else:
+                messages.success(request, _("Đã lưu giờ làm việc."))
+            return redirect("staff:point_hours", pk=point.pk)
+    elif request.method == "POST":
+        rows = typed_rows(request.POST, prefix="hours")
+        removed = action.removeprefix("remove-")
+        if removed.isdigit() and int(removed) < len(rows):
+            del rows[int(removed)]
+        if action == "add":
+            rows.append({"weekday": rows[-1]["weekday"] if rows else 0, "opens": "", "closes": ""})
+        formset = IntervalFormSet(initial=rows, prefix="hours")
+        version_form = VersionForm(request.POST)
+    else:
+        rows = [
+            {"weekday": h.weekday, "opens": h.opens, "closes": h.closes}
+            for h in point.weekly_hours.all()
+        ]
+        formset = IntervalFormSet(initial=rows, prefix="hours")
+        version_form = VersionForm(initial={"version": point.version})
+    context = {"point": point, "formset": formset, "version_form": version_form}
+    return render(request, template_for(request, "wards/staff/point_hours.html", "hours"), context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def point_exceptions(request: HttpRequest, pk: int) -> HttpResponse:
+    point = staff.staff_service_point_get(request.user, pk)
+    form = HoursExceptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        hours_exception_create(point=point, data=form.cleaned_data, user=request.user)
+        messages.success(request, _("Đã thêm ngày nghỉ, giờ đặc biệt."))
+        return redirect("staff:point_exceptions", pk=point.pk)
+    context = {"point": point, "form": form, "exceptions": point.exceptions.all()}
+    return render(request, "wards/staff/point_exceptions.html", context)
+
+
+@require_POST
+@login_required
+def exception_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    exception = staff.staff_exception_get(request.user, pk)
+    hours_exception_delete(exception=exception, user=request.user)
+    messages.success(request, _("Đã xoá."))
+    return redirect("staff:point_exceptions", pk=exception.service_point_id)
+
+
+@require_POST
+@login_required
+def point_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    point = staff.staff_service_point_get(request.user, pk)
+    service_point_verify(point=point, user=request.user)
+    messages.success(request, _("Đã xác nhận thông tin vẫn đúng."))
+    return redirect("staff:dashboard")
+
+
+@require_GET
+@login_required
+def point_history(request: HttpRequest, pk: int) -> HttpResponse:
+    point = staff.staff_service_point_get(request.user, pk)
+    if not staff.staff_is_unit_admin(request.user, point.unit):
+        raise Http404
+    context = {"point": point, "entries": service_point_history(point)}
+    return render(request, "wards/staff/point_history.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def unit_notices(request: HttpRequest, code: str) -> HttpResponse:
+    unit = staff.staff_unit_get(request.user, code)
+    form = NoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        notice_publish(unit=unit, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Đã đăng thông báo."))
+        return redirect("staff:unit_notices", code=unit.code)
+    context = {"unit": unit, "form": form, "notices": staff.staff_unit_notices(unit)}
+    return render(request, "wards/staff/unit_notices.html", context)
+
+
+@require_POST
+@login_required
+def notice_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = staff.staff_notice_get(request.user, pk)
+    notice_withdraw(notice=notice, user=request.user)
+    messages.success(request, _("Đã thu hồi thông báo."))
+    return redirect("staff:unit_notices", code=notice.unit.code)
