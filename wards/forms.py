@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from wards.models import Unit, UnitType
-from wards.nearby import unit_origin
+from wards.nearby import in_vietnam, unit_origin
 
 
 class UnitFilterForm(forms.Form):
@@ -65,11 +65,6 @@ class ConvertForm(forms.Form):
         return next(iter(self.errors.values()))[0]
 
 
-# Rough boxes (south, north, west, east) around the mainland, Hoàng Sa and Trường Sa: enough
-# to catch a browser that reports a place abroad, not a border.
-VIETNAM_BOXES = ((8.0, 24.0, 102.0, 110.0), (15.5, 17.5, 110.0, 113.0), (6.0, 12.0, 111.0, 117.5))
-
-
 class NearbyForm(forms.Form):
     """Where to look from: the browser's position, or a Hà Nội unit picked from the list."""
 
@@ -119,7 +114,7 @@ class NearbyForm(forms.Form):
             return data
         lat, lon, unit = data.get("lat"), data.get("lon"), data.get("don_vi")
         if lat is not None and lon is not None:
-            if not any(s <= lat <= n and w <= lon <= e for s, n, w, e in VIETNAM_BOXES):
+            if not in_vietnam(lat, lon):
                 raise forms.ValidationError(
                     _(
                         "Vị trí của bạn nằm ngoài Việt Nam nên không tìm được điểm phục vụ gần."

@@ -16,10 +16,7 @@ from wards.models import (
     ServicePoint,
     Weekday,
 )
-
-# Vietnam's mainland and islands, generously: a point outside is a typo.
-VIETNAM_LATITUDE = (8.0, 24.0)
-VIETNAM_LONGITUDE = (102.0, 118.0)
+from wards.nearby import in_vietnam
 
 
 class ServicePointForm(forms.ModelForm):
@@ -57,26 +54,14 @@ class ServicePointForm(forms.ModelForm):
             raise forms.ValidationError(_("Số điện thoại không đúng, ví dụ: 024 3833 1234."))
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
-    def clean_latitude(self):
-        return _in_range(self.cleaned_data["latitude"], VIETNAM_LATITUDE, _("Vĩ độ"))
-
-    def clean_longitude(self):
-        return _in_range(self.cleaned_data["longitude"], VIETNAM_LONGITUDE, _("Kinh độ"))
-
     def clean(self):
         cleaned = super().clean()
-        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        if (latitude is None) != (longitude is None):
             self.add_error("longitude", _("Nhập cả vĩ độ và kinh độ, hoặc bỏ trống cả hai."))
+        elif latitude is not None and not in_vietnam(latitude, longitude):
+            self.add_error("latitude", _("Toạ độ này nằm ngoài Việt Nam, hãy kiểm tra lại."))
         return cleaned
-
-
-def _in_range(value, bounds, label):
-    if value is not None and not bounds[0] <= value <= bounds[1]:
-        raise forms.ValidationError(
-            _("%(label)s nằm ngoài Việt Nam (phải từ %(low)s đến %(high)s).")
-            % {"label": label, "low": bounds[0], "high": bounds[1]}
-        )
-    return value
 
 
 class IntervalForm(forms.Form):

@@ -24,6 +24,15 @@ class NearbyPoint:
     status: OpenStatus
 
 
+# Rough boxes (south, north, west, east) around the mainland, Hoàng Sa and Trường Sa: enough
+# to catch a position abroad or a typo, not to draw a border.
+VIETNAM_BOXES = ((8.0, 24.0, 102.0, 110.0), (15.5, 17.5, 110.0, 113.0), (6.0, 12.0, 111.0, 117.5))
+
+
+def in_vietnam(latitude: float, longitude: float) -> bool:
+    return any(s <= latitude <= n and w <= longitude <= e for s, n, w, e in VIETNAM_BOXES)
+
+
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle (haversine) distance."""
     phi1, phi2 = radians(lat1), radians(lat2)
