@@ -7,7 +7,15 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from portal.text import fold
-from wards.models import FormerUnit, Notice, Province, Succession, Unit, UnitType
+from wards.models import (
+    FormerUnit,
+    Notice,
+    NoticeKind,
+    Province,
+    Succession,
+    Unit,
+    UnitType,
+)
 from wards.resolver import Match
 from wards.resolver_index import address_index
 
@@ -91,10 +99,14 @@ def former_unit_resolve(*, query: str, limit: int = 10) -> list[Match]:
     return address_index().resolve(query, limit)
 
 
-def unit_notices_active(unit: Unit, today: date) -> list[Notice]:
-    """The unit's notices residents see today: published, not withdrawn, not ended."""
-    return list(
+def unit_notices_active(unit: Unit, today: date) -> dict[str, list[Notice]]:
+    """The unit's notices residents see today (published, not withdrawn, not ended):
+    closures, shown as a banner, and the others."""
+    notices = (
         Notice.objects.filter(unit=unit, withdrawn_at__isnull=True)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
         .order_by("-published_at")
     )
+    closures = [notice for notice in notices if notice.kind == NoticeKind.CLOSURE]
+    others = [notice for notice in notices if notice.kind != NoticeKind.CLOSURE]
+    return {"closure_notices": closures, "general_notices": others}

@@ -81,10 +81,18 @@ class DashboardRow:
 
 def staff_dashboard(user) -> list[DashboardRow]:
     """The user's units' service points, each with what needs attention."""
+    return _dashboard_rows(ServicePoint.objects.filter(unit__in=staff_units(user)))
+
+
+def staff_dashboard_row(point: ServicePoint) -> DashboardRow:
+    """One dashboard row, for a point the caller has already resolved for its user."""
+    return _dashboard_rows(ServicePoint.objects.filter(pk=point.pk))[0]
+
+
+def _dashboard_rows(points: QuerySet[ServicePoint]) -> list[DashboardRow]:
     stale_before = timezone.now() - STALE_AFTER
     points = (
-        ServicePoint.objects.filter(unit__in=staff_units(user))
-        .select_related("unit__province")
+        points.select_related("unit__province")
         .annotate(has_hours=Exists(WeeklyHours.objects.filter(service_point=OuterRef("pk"))))
         .order_by("unit__name_folded", "name")
     )

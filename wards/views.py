@@ -56,7 +56,7 @@ def unit_detail(request: HttpRequest, province_slug: str, unit_slug: str) -> Htt
     context = {
         "unit": unit,
         "service_points": unit_service_points(unit, timezone.localtime()),
-        "notices": selectors.unit_notices_active(unit, timezone.localdate()),
+        **selectors.unit_notices_active(unit, timezone.localdate()),
         "predecessors": selectors.unit_predecessors(unit),
         "changes": unit.changes.all(),
     }

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.htmx import template_for
+from portal.htmx import template_for, wants_fragment
 from wards import staff_selectors as staff
 from wards.forms_staff import (
     HoursExceptionForm,
@@ -159,6 +159,9 @@ def exception_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def point_verify(request: HttpRequest, pk: int) -> HttpResponse:
     point = staff.staff_service_point_get(request.user, pk)
     service_point_verify(point=point, user=request.user)
+    if wants_fragment(request):
+        row = staff.staff_dashboard_row(point)
+        return render(request, "wards/staff/dashboard.html#row", {"row": row})
     messages.success(request, _("Đã xác nhận thông tin vẫn đúng."))
     return redirect("staff:dashboard")
 

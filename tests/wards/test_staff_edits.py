@@ -298,3 +298,12 @@ def test_a_withdrawn_notice_leaves_the_unit_page(editor_client, client, cau_giay
     assert "Lịch tiếp dân" in client.get(cau_giay.get_absolute_url()).content.decode()
     editor_client.post(reverse("staff:notice_withdraw", args=[notice.pk]))
     assert "Lịch tiếp dân" not in client.get(cau_giay.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_verify_over_htmx_returns_the_updated_dashboard_row(editor_client, point):
+    response = editor_client.post(reverse("staff:point_verify", args=[point.pk]), **HTMX)
+    fragment = response.content.decode()
+    assert "<html" not in fragment
+    assert fragment.lstrip().startswith(f'<li id="point-{point.pk}">')
+    assert "xác nhận " + timezone.localdate().strftime("%d/%m/%Y") in fragment
