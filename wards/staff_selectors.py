@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,39 +31,22 @@ def _allowed_units(user) -> QuerySet[Unit]:
 
 
 def staff_unit_get(user, code: str) -> Unit:
-    unit = _allowed_units(user).filter(code=code).select_related("province").first()
-    if unit is None:
-        raise Http404
-    return unit
+    return get_object_or_404(_allowed_units(user), code=code)
 
 
 def staff_service_point_get(user, pk: int) -> ServicePoint:
-    point = (
-        ServicePoint.objects.filter(pk=pk, unit__in=_allowed_units(user))
-        .select_related("unit__province")
-        .first()
-    )
-    if point is None:
-        raise Http404
-    return point
+    points = ServicePoint.objects.filter(unit__in=_allowed_units(user))
+    return get_object_or_404(points.select_related("unit__province"), pk=pk)
 
 
 def staff_exception_get(user, pk: int) -> HoursException:
-    exception = (
-        HoursException.objects.filter(pk=pk, service_point__unit__in=_allowed_units(user))
-        .select_related("service_point")
-        .first()
-    )
-    if exception is None:
-        raise Http404
-    return exception
+    exceptions = HoursException.objects.filter(service_point__unit__in=_allowed_units(user))
+    return get_object_or_404(exceptions.select_related("service_point"), pk=pk)
 
 
 def staff_notice_get(user, pk: int) -> Notice:
-    notice = Notice.objects.filter(pk=pk, unit__in=_allowed_units(user)).first()
-    if notice is None:
-        raise Http404
-    return notice
+    notices = Notice.objects.filter(unit__in=_allowed_units(user))
+    return get_object_or_404(notices.select_related("unit"), pk=pk)
 
 
 def staff_is_unit_admin(user, unit: Unit) -> bool:

@@ -122,3 +122,19 @@ def test_staff_without_units_are_told_so(client):
 def test_unknown_ids_are_404(client, cau_giay_editor, pk):
     client.force_login(cau_giay_editor)
     assert client.get(reverse("staff:point_edit", args=[pk])).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/can-bo/diem/99999999999999999999999/",
+        "/can-bo/diem/99999999999999999999999/gio/",
+        "/can-bo/ngay-nghi/99999999999999999999999/xoa/",
+        "/can-bo/don-vi/" + "9" * 300 + "/thong-bao/",
+    ],
+)
+def test_absurd_ids_are_404_not_500(client, cau_giay_editor, url):
+    client.force_login(cau_giay_editor)
+    method = client.post if "xoa" in url else client.get
+    assert method(url).status_code == 404

@@ -1,0 +1,22 @@
+"""Site-wide guards for input that no view should have to think about."""
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in the path or the query string is never meaningful, and PostgreSQL
+    refuses it in any text parameter; answer 400 before a view passes it to a query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in value for values in request.GET.lists() for value in values[1]
+        ):
+            message = _("Yêu cầu chứa ký tự không hợp lệ.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
