@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from wards.models import HoursException, ServicePoint, WeeklyHours
+from wards.models import HoursException, Notice, ServicePoint, WeeklyHours
 
 HIDDEN_FIELDS = {"version", "updated_at", "created_at", "source", "source_version"}
 
@@ -67,3 +67,21 @@ def _who(record) -> str:
 
 def _what(record) -> str:
     return {"+": "tạo mới", "~": "sửa", "-": "xoá"}[record.history_type]
+
+
+def unit_notice_history(unit_id: int, limit: int = 100) -> list[HistoryEntry]:
+    records = (
+        Notice.history.filter(unit_id=unit_id)
+        .select_related("history_user")
+        .order_by("-history_date")[:limit]
+    )
+    return [
+        HistoryEntry(record.history_date, _who(record), _notice_what(record), [])
+        for record in records
+    ]
+
+
+def _notice_what(record) -> str:
+    if record.history_type == "~" and record.withdrawn_at:
+        return f"thu hồi: {record.title}"
+    return f"{_what(record)}: {record.title}"

@@ -18,7 +18,7 @@ from wards.forms_staff import (
     VersionForm,
     typed_rows,
 )
-from wards.history import service_point_history
+from wards.history import service_point_history, unit_notice_history
 from wards.services.staff_edits import (
     ConcurrentEdit,
     IntervalInput,
@@ -186,6 +186,8 @@ def unit_notices(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(request, _("Đã đăng thông báo."))
         return redirect("staff:unit_notices", code=unit.code)
     context = {"unit": unit, "form": form, "notices": staff.staff_unit_notices(unit)}
+    if staff.staff_is_unit_admin(request.user, unit):
+        context["history"] = unit_notice_history(unit.pk)
     return render(request, "wards/staff/unit_notices.html", context)
 
 

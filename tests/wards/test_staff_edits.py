@@ -307,3 +307,21 @@ def test_verify_over_htmx_returns_the_updated_dashboard_row(editor_client, point
     assert "<html" not in fragment
     assert fragment.lstrip().startswith(f'<li id="point-{point.pk}">')
     assert "xác nhận " + timezone.localdate().strftime("%d/%m/%Y") in fragment
+
+
+@pytest.mark.django_db
+def test_unit_admins_see_who_published_and_withdrew_notices(client, cau_giay_admin, cau_giay):
+    client.force_login(cau_giay_admin)
+    url = reverse("staff:unit_notices", args=[cau_giay.code])
+    client.post(url, {"kind": "thong_bao", "title": "Lịch tiếp dân", "body": "x"})
+    notice = Notice.objects.get(unit=cau_giay)
+    client.post(reverse("staff:notice_withdraw", args=[notice.pk]))
+    page = client.get(url).content.decode()
+    assert f"{cau_giay_admin.username} · thu hồi: Lịch tiếp dân" in page
+    assert f"{cau_giay_admin.username} · tạo mới: Lịch tiếp dân" in page
+
+
+@pytest.mark.django_db
+def test_editors_do_not_see_the_notice_history(editor_client, cau_giay):
+    page = editor_client.get(reverse("staff:unit_notices", args=[cau_giay.code])).content.decode()
+    assert "Lịch sử thay đổi" not in page
