@@ -1,7 +1,15 @@
+import json
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from procedures.services import (
+    SEED_PATH,
+    SeedError,
+    catalogue_editors_group_ensure,
+    procedure_seed_load,
+)
 from wards.crosscheck import SourceDisagreement
 from wards.services import (
     admin_units_import,
@@ -16,7 +24,8 @@ from wards.sources.records import SourceDataError
 class Command(BaseCommand):
     help = (
         "Load all real data: provinces, units, former units and succession; the units' "
-        "service points from the ward-offices CSV when it is present; public holidays. "
+        "service points from the ward-offices CSV when it is present; public holidays; the "
+        "seed catalogue of procedures. "
         "Idempotent: a second run with the same sources changes nothing."
     )
 
@@ -34,6 +43,22 @@ class Command(BaseCommand):
             raise CommandError(f"Import refused, nothing was written: {error}") from error
         created = public_holidays_load(years=holiday_years(timezone.localdate()))
         self.say(f"Public holidays: {created} created.")
+        self.load_catalogue()
+
+    def load_catalogue(self) -> None:
+        catalogue_editors_group_ensure()
+        if not SEED_PATH.is_file():
+            self.say("No seed catalogue file: procedures not loaded.")
+            return
+        records = json.loads(SEED_PATH.read_text(encoding="utf-8"))
+        try:
+            seeded = procedure_seed_load(records=records)
+        except SeedError as error:
+            raise CommandError(f"Seed catalogue refused, nothing was loaded:\n{error}") from error
+        self.say(
+            f"Procedures: {seeded.created} created, {seeded.already_present} already present "
+            "(left as editors left them)."
+        )
 
     def import_offices(self) -> None:
         path = settings.WARD_OFFICES_CSV

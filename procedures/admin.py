@@ -1,0 +1,63 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from portal.text import fold
+from procedures.models import Cost, LegalBasis, Procedure, ProcedureStep, RequiredDocument
+from procedures.services import procedures_set_status
+
+
+class StepInline(admin.TabularInline):
+    model = ProcedureStep
+    extra = 0
+
+
+class DocumentInline(admin.TabularInline):
+    model = RequiredDocument
+    extra = 0
+
+
+class CostInline(admin.TabularInline):
+    model = Cost
+    extra = 0
+
+
+class LegalBasisInline(admin.TabularInline):
+    model = LegalBasis
+    extra = 0
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "code",
+        "field",
+        "level",
+        "moved_from_district",
+        "online_level",
+        "status",
+    ]
+    list_filter = ["field", "level", "moved_from_district", "status", "online_level"]
+    search_fields = ["code", "name", "name_folded"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["verified_at", "verified_by", "updated_at"]
+    inlines = [StepInline, DocumentInline, CostInline, LegalBasisInline]
+    actions = ["publish", "withdraw"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # Editors type without diacritics too: search the folded name as well.
+        results, distinct = super().get_search_results(request, queryset, search_term)
+        if search_term:
+            results |= queryset.filter(name_folded__contains=fold(search_term))
+        return results, distinct
+
+    @admin.action(description=_("Công bố các thủ tục đã chọn"), permissions=["change"])
+    def publish(self, request, queryset):
+        count = procedures_set_status(procedures=queryset, status="published", user=request.user)
+        self.message_user(request, _("Đã công bố %d thủ tục.") % count, messages.SUCCESS)
+
+    @admin.action(description=_("Bãi bỏ các thủ tục đã chọn"), permissions=["change"])
+    def withdraw(self, request, queryset):
+        count = procedures_set_status(procedures=queryset, status="withdrawn", user=request.user)
+        self.message_user(request, _("Đã bãi bỏ %d thủ tục.") % count, messages.SUCCESS)

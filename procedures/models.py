@@ -1,0 +1,205 @@
+"""The catalogue of administrative procedures (thủ tục hành chính).
+
+Shaped after the shared vocabularies so exports map cleanly: EU CPSV-AP's Public Service
+with its Cost, Evidence (required documents), Output (result) and Rule (legal basis), and
+Open Referral HSDS's required documents and cost options. An empty or null fact is
+unknown and shown as "chưa xác minh"; it is never filled in by guess.
+"""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from portal.text import fold
+
+CODE_FORMAT = re.compile(r"[0-9]\.[0-9]{6}")
+
+
+class Field(models.TextChoices):
+    CIVIL_STATUS = "ho_tich", _("Hộ tịch")
+    CERTIFICATION = "chung_thuc", _("Chứng thực")
+    HOUSEHOLD_BUSINESS = "ho_kinh_doanh", _("Hộ kinh doanh")
+    COOPERATIVE = "hop_tac_xa", _("Hợp tác xã")
+    RESIDENCE = "cu_tru", _("Cư trú")
+    SOCIAL_PROTECTION = "bao_tro_xa_hoi", _("Bảo trợ xã hội")
+    MERITORIOUS = "nguoi_co_cong", _("Người có công")
+    CONSTRUCTION = "xay_dung", _("Xây dựng")
+    HOUSING = "nha_o", _("Nhà ở")
+    LAND = "dat_dai", _("Đất đai")
+
+
+class Level(models.TextChoices):
+    COMMUNE = "xa", _("Cấp xã")
+    PROVINCE = "tinh", _("Cấp tỉnh")
+    BOTH = "xa_tinh", _("Cấp xã và cấp tỉnh")
+
+
+class OnlineLevel(models.TextChoices):
+    NONE = "none", _("Không trực tuyến")
+    PARTLY = "partly", _("Trực tuyến một phần")
+    FULLY = "fully", _("Trực tuyến toàn trình")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Nháp")
+    PUBLISHED = "published", _("Đã công bố")
+    WITHDRAWN = "withdrawn", _("Đã bãi bỏ")
+
+
+class Channel(models.TextChoices):
+    IN_PERSON = "in_person", _("Trực tiếp")
+    POST = "post", _("Bưu chính công ích")
+    ONLINE = "online", _("Trực tuyến")
+
+
+class Procedure(models.Model):
+    code = models.CharField(_("mã thủ tục"), max_length=20, blank=True)
+    code_verified = models.BooleanField(_("mã đã đối chiếu CSDL quốc gia"), default=False)
+    name = models.CharField(_("tên"), max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    name_folded = models.CharField(max_length=300, editable=False, db_index=True)
+    field = models.CharField(_("lĩnh vực"), max_length=30, choices=Field.choices)
+    level = models.CharField(_("cấp thực hiện"), max_length=10, choices=Level.choices)
+    agency = models.CharField(_("cơ quan thực hiện"), max_length=200, blank=True)
+    moved_from_district = models.BooleanField(
+        _("chuyển từ cấp huyện về cấp xã từ 1/7/2025"), null=True, blank=True
+    )
+    moved_by = models.CharField(_("văn bản chuyển"), max_length=200, blank=True)
+    target_group = models.TextField(_("đối tượng thực hiện"), blank=True)
+    channels = models.JSONField(_("cách thức thực hiện"), default=list, blank=True)
+    processing_days = models.DecimalField(
+        _("thời hạn (ngày làm việc)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    processing_note = models.TextField(_("thời hạn giải quyết"), blank=True)
+    result_document = models.CharField(_("kết quả"), max_length=300, blank=True)
+    online_level = models.CharField(
+        _("mức dịch vụ công trực tuyến"), max_length=10, choices=OnlineLevel.choices, blank=True
+    )
+    national_portal_url = models.URLField(_("đường dẫn Cổng DVC quốc gia"), blank=True)
+    any_service_point_in_city = models.BooleanField(
+        _("nộp ở bất kỳ điểm phục vụ nào trong thành phố"), null=True, blank=True
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    conflict_note = models.TextField(_("các nguồn mâu thuẫn"), blank=True)
+    source = models.TextField(_("nguồn"), help_text=_("Văn bản hoặc trang nêu các thông tin này"))
+    source_note = models.CharField(_("ghi chú nguồn"), max_length=300, blank=True)
+    verified_at = models.DateTimeField(_("xác minh lúc"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at", "name_folded"])
+
+    class Meta:
+        ordering = ["field", "name_folded"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="procedure_code_unique"
+            ),
+        ]
+        verbose_name = _("thủ tục hành chính")
+        verbose_name_plural = _("thủ tục hành chính")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}".strip()
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.code and not CODE_FORMAT.fullmatch(self.code):
+            message = _("Mã thủ tục có dạng 1.001193 (một chữ số, dấu chấm, sáu chữ số).")
+            raise ValidationError({"code": message})
+
+
+class ProcedureStep(models.Model):
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    text = models.TextField(_("bước"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["procedure", "order"]
+        verbose_name = _("bước thực hiện")
+        verbose_name_plural = _("trình tự thực hiện")
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class RequiredDocument(models.Model):
+    """CPSV-AP Evidence / HSDS required_document."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="documents")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    name = models.CharField(_("giấy tờ"), max_length=300)
+    originals = models.PositiveSmallIntegerField(_("số bản chính"), null=True, blank=True)
+    copies = models.PositiveSmallIntegerField(_("số bản sao"), null=True, blank=True)
+    form_name = models.CharField(_("mẫu đơn, tờ khai"), max_length=200, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["procedure", "order"]
+        verbose_name = _("thành phần hồ sơ")
+        verbose_name_plural = _("thành phần hồ sơ")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CostKind(models.TextChoices):
+    CHARGE = "le_phi", _("Lệ phí")
+    FEE = "phi", _("Phí")
+
+
+class Cost(models.Model):
+    """CPSV-AP Cost / HSDS cost_option. An amount is Hà Nội's only when `province` says
+    so; an unknown amount is null, never another province's figure."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="costs")
+    kind = models.CharField(_("loại"), max_length=10, choices=CostKind.choices)
+    amount_vnd = models.PositiveIntegerField(_("mức (đồng)"), null=True, blank=True)
+    province = models.CharField(_("áp dụng tại"), max_length=100, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    exemptions = models.TextField(_("miễn, giảm"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("phí, lệ phí")
+        verbose_name_plural = _("phí, lệ phí")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_vnd__isnull=True) | ~Q(province=""),
+                name="cost_amount_names_its_province",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount_vnd or ''}".strip()
+
+
+class LegalBasis(models.Model):
+    """CPSV-AP Rule: the legal documents the procedure rests on."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="legal_basis")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    number = models.CharField(_("số hiệu"), max_length=100)
+    title = models.CharField(_("trích yếu"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["procedure", "order"]
+        verbose_name = _("căn cứ pháp lý")
+        verbose_name_plural = _("căn cứ pháp lý")
+
+    def __str__(self) -> str:
+        return self.number

@@ -1,0 +1,159 @@
+"""Every write to the catalogue."""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import QuerySet
+
+from portal.text import nfc
+from procedures.models import (
+    CODE_FORMAT,
+    Channel,
+    Cost,
+    CostKind,
+    Field,
+    Level,
+    Procedure,
+    RequiredDocument,
+    Status,
+)
+
+CATALOGUE_EDITORS = "Catalogue editors"
+EDITOR_MODELS = ["procedure", "procedurestep", "requireddocument", "cost", "legalbasis"]
+
+
+def procedures_set_status(*, procedures: QuerySet[Procedure], status: str, user) -> int:
+    """Publish or withdraw, one save per procedure so each change enters the history."""
+    changed = 0
+    with transaction.atomic():
+        for procedure in procedures.select_for_update():
+            if procedure.status != status:
+                procedure.status = status
+                procedure._history_user = user
+                procedure.save()
+                changed += 1
+    return changed
+
+
+def catalogue_editors_group_ensure() -> Group:
+    """The admin group whose members edit the catalogue (add, change, view; deleting a
+    procedure is withdrawing it, so no delete on procedures)."""
+    group, _ = Group.objects.get_or_create(name=CATALOGUE_EDITORS)
+    codenames = [
+        f"{action}_{model}"
+        for model in EDITOR_MODELS
+        for action in ("add", "change", "view", *(("delete",) if model != "procedure" else ()))
+    ]
+    permissions = Permission.objects.filter(
+        content_type__app_label="procedures", codename__in=codenames
+    )
+    group.permissions.set(permissions)
+    return group
+
+
+SEED_PATH = Path(__file__).resolve().parent / "seed" / "procedures.json"
+SHORT_TEXT = 300
+
+
+class SeedError(Exception):
+    """A seed record breaks a catalogue rule; nothing was loaded."""
+
+
+@dataclass
+class SeedSummary:
+    created: int = 0
+    already_present: int = 0
+
+
+def procedure_seed_load(*, records: list[dict[str, Any]]) -> SeedSummary:
+    """Add the seed procedures the catalogue does not have yet (by slug), all or nothing.
+
+    A procedure already present is left as editors left it. Each record keeps its sources.
+    """
+    problems = [problem for record in records for problem in _seed_problems(record)]
+    if problems:
+        raise SeedError("\n".join(problems))
+    summary = SeedSummary()
+    present = set(Procedure.objects.values_list("slug", flat=True))
+    with transaction.atomic():
+        for record in records:
+            if record["slug"] in present:
+                summary.already_present += 1
+                continue
+            _seed_create(record)
+            summary.created += 1
+    return summary
+
+
+def _seed_problems(record: dict[str, Any]) -> list[str]:
+    where = record.get("slug") or record.get("name") or "?"
+    problems = []
+    if not record.get("name") or not record.get("slug"):
+        problems.append(f"{where}: name and slug are required")
+    if record.get("code") and not CODE_FORMAT.fullmatch(record["code"]):
+        problems.append(f"{where}: code {record['code']!r} is not like 1.001193")
+    if record.get("field") not in Field.values:
+        problems.append(f"{where}: unknown field {record.get('field')!r}")
+    if not record.get("sources"):
+        problems.append(f"{where}: no source")
+    for cost in record.get("costs", []):
+        if cost.get("amount_vnd") is not None and not cost.get("province"):
+            problems.append(f"{where}: an amount without the province it applies in")
+    too_long = [
+        text
+        for text in (
+            record.get("source_note", ""),
+            *(doc.get("name", "") for doc in record.get("documents", [])),
+            *(doc.get("note", "") for doc in record.get("documents", [])),
+            *((cost.get("note") or "") for cost in record.get("costs", [])),
+        )
+        if len(text) > SHORT_TEXT
+    ]
+    if too_long:
+        problems.append(f"{where}: {len(too_long)} texts over {SHORT_TEXT} characters")
+    return problems
+
+
+def _seed_create(record: dict[str, Any]) -> Procedure:
+    levels = set(record.get("levels") or ["xa"])
+    procedure = Procedure(
+        code=record.get("code") or "",
+        code_verified=bool(record.get("code_verified")),
+        name=nfc(record["name"]),
+        slug=record["slug"],
+        field=record["field"],
+        level=Level.BOTH if levels == {"xa", "tinh"} else Level(levels.pop()),
+        agency=record.get("agency", ""),
+        moved_from_district=record.get("moved_from_district"),
+        moved_by=record.get("moved_by", ""),
+        channels=[c for c in record.get("channels", []) if c in Channel.values],
+        processing_days=record.get("processing_days"),
+        processing_note=record.get("processing_note", ""),
+        online_level=record.get("online_level") or "",
+        conflict_note=record.get("conflict_note", ""),
+        source="\n".join(record["sources"]),
+        source_note=record.get("source_note", ""),
+        status=Status.PUBLISHED,
+    )
+    procedure.save()
+    RequiredDocument.objects.bulk_create(
+        RequiredDocument(
+            procedure=procedure, order=order, name=doc["name"][:300], note=doc.get("note", "")[:300]
+        )
+        for order, doc in enumerate(record.get("documents", []), start=1)
+    )
+    Cost.objects.bulk_create(
+        Cost(
+            procedure=procedure,
+            kind=cost.get("kind") or CostKind.CHARGE,
+            amount_vnd=cost.get("amount_vnd"),
+            province=cost.get("province") or "",
+            note=cost.get("note") or "",
+            exemptions=cost.get("exemptions") or "",
+        )
+        for cost in record.get("costs", [])
+    )
+    return procedure
