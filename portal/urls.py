@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from portal import views
+from procedures import views as procedure_views
 from wards import views as ward_views
 from wards import views_nearby as nearby_views
 
@@ -12,6 +13,8 @@ urlpatterns = [
     path("tra-cuu/", ward_views.convert, name="convert"),
     path("gan-toi/", nearby_views.nearby, name="nearby"),
     path("api/", include("wards.api_urls")),
+    path("api/v1/procedures", procedure_views.api_search, name="api_procedures"),
+    path("thu-tuc/", include("procedures.urls")),
     path("don-vi/", include("wards.urls")),
     path("can-bo/", include("wards.staff_urls")),
     path("tai-khoan/", include("django.contrib.auth.urls")),

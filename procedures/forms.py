@@ -1,0 +1,55 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from procedures.models import Field
+
+ONLINE = {"full": "fully", "partly": "partly"}
+
+
+class ProcedureSearchForm(forms.Form):
+    """One box and three filters; the page and the API validate them the same way."""
+
+    q = forms.CharField(
+        label=_("Bạn cần làm thủ tục gì?"),
+        required=False,
+        max_length=200,
+        error_messages={"max_length": _("Nội dung tìm dài quá %(limit_value)d ký tự.")},
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Ví dụ: khai sinh, ket hon, dkkd")}
+        ),
+    )
+    field = forms.ChoiceField(
+        label=_("Lĩnh vực"), required=False, choices=[("", _("Tất cả")), *Field.choices]
+    )
+    moved = forms.BooleanField(label=_("Chỉ thủ tục chuyển từ quận, huyện về"), required=False)
+    online = forms.ChoiceField(
+        label=_("Làm trực tuyến"),
+        required=False,
+        choices=[("", _("Tất cả")), ("full", _("Toàn trình")), ("partly", _("Một phần"))],
+    )
+    limit = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=50,
+        error_messages={
+            key: _("Tham số limit phải là số nguyên từ 1 đến 50.")
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
+
+    def search_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "query": data["q"],
+            "field_value": data["field"],
+            "moved": data["moved"],
+            "online": ONLINE.get(data["online"], ""),
+            "limit": data["limit"] or 20,
+        }
+
+    def first_error(self) -> str:
+        return next(iter(self.errors.values()))[0]
+
+    def has_criteria(self) -> bool:
+        data = self.cleaned_data
+        return bool(data["q"] or data["field"] or data["moved"] or data["online"])

@@ -1,0 +1,57 @@
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from portal.htmx import template_for
+from procedures.forms import ProcedureSearchForm
+from procedures.models import Procedure, Status
+from procedures.search import ProcedureHit, procedure_search
+
+
+@require_GET
+@vary_on_headers("HX-Request", "HX-Boosted")
+def search(request: HttpRequest) -> HttpResponse:
+    form = ProcedureSearchForm(request.GET)
+    results = procedure_search(**form.search_arguments()) if form.is_valid() else None
+    context = {"form": form, "results": results}
+    return render(request, template_for(request, "procedures/search.html", "results"), context)
+
+
+@require_GET
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    procedure = get_object_or_404(
+        Procedure.objects.filter(status=Status.PUBLISHED).prefetch_related(
+            "steps", "documents", "costs", "legal_basis"
+        ),
+        slug=slug,
+    )
+    return render(request, "procedures/detail.html", {"procedure": procedure})
+
+
+def hit_as_json(hit: ProcedureHit) -> dict:
+    return {
+        "code": hit.code or None,
+        "name": hit.name,
+        "slug": hit.slug,
+        "url": hit.url,
+        "field": hit.field_label,
+        "level": hit.level_label,
+        "moved_from_district": hit.moved_from_district,
+        "online_level": hit.online_level or None,
+    }
+
+
+@require_GET
+def api_search(request: HttpRequest) -> JsonResponse:
+    form = ProcedureSearchForm(request.GET)
+    dumps = {"ensure_ascii": False}
+    if not form.is_valid():
+        return JsonResponse({"error": form.first_error()}, status=400, json_dumps_params=dumps)
+    if not form.has_criteria():
+        message = _("Hãy nhập nội dung tìm (tham số q) hoặc chọn một bộ lọc.")
+        return JsonResponse({"error": message}, status=400, json_dumps_params=dumps)
+    hits = procedure_search(**form.search_arguments())
+    body = {"query": form.cleaned_data["q"], "results": [hit_as_json(hit) for hit in hits]}
+    return JsonResponse(body, json_dumps_params=dumps)

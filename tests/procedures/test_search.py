@@ -1,0 +1,174 @@
+"""Residents find procedures in the seed catalogue however they type."""
+
+import pytest
+from django.urls import reverse
+
+from procedures.search import procedure_search
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+# (what residents type, the start of the procedure they mean)
+QUERIES = [
+    ("dang ky khai sinh", "Đăng ký khai sinh"),
+    ("khai sinh", "Đăng ký khai sinh"),
+    ("giay khai sinh", "Đăng ký khai sinh"),
+    ("lam giay khai sinh cho con", "Đăng ký khai sinh"),
+    ("Đăng ký khai sinh", "Đăng ký khai sinh"),
+    ("dang ki khai sinh", "Đăng ký khai sinh"),
+    ("khai sinh luu dong", "Đăng ký khai sinh lưu động"),
+    ("ket hon", "Đăng ký kết hôn"),
+    ("dang ky ket hon", "Đăng ký kết hôn"),
+    ("ket hon nuoc ngoai", "Đăng ký kết hôn có yếu tố nước ngoài"),
+    ("ket hon luu dong", "Đăng ký kết hôn lưu động"),
+    ("khai tu", "Đăng ký khai tử"),
+    ("dang ky lai khai tu", "Đăng ký lại khai tử"),
+    ("nhan cha me con", "Đăng ký nhận cha, mẹ, con"),
+    ("xac nhan tinh trang hon nhan", "Cấp Giấy xác nhận tình trạng hôn nhân"),
+    ("giay xac nhan doc than", "Cấp Giấy xác nhận tình trạng hôn nhân"),
+    ("tinh trang hon nhan", "Cấp Giấy xác nhận tình trạng hôn nhân"),
+    ("trich luc ho tich", "Cấp bản sao Trích lục hộ tịch"),
+    ("cai chinh ho tich", "Thay đổi, cải chính, bổ sung thông tin hộ tịch"),
+    ("thay doi ho tich", "Thay đổi, cải chính, bổ sung thông tin hộ tịch"),
+    ("chung thuc ban sao", "Chứng thực bản sao từ bản chính"),
+    ("chung thuc chu ky", "Chứng thực chữ ký"),
+    ("chung thuc chu ki", "Chứng thực chữ ký"),
+    ("ban sao so goc", "Cấp bản sao từ sổ gốc"),
+    ("ho kinh doanh", "Đăng ký hộ kinh doanh"),
+    ("dkkd", "Đăng ký hộ kinh doanh"),
+    ("dang ky kinh doanh", "Đăng ký hộ kinh doanh"),
+    ("thay doi ho kinh doanh", "Đăng ký thay đổi nội dung đăng ký hộ kinh doanh"),
+    ("hop tac xa", "Đăng ký hợp tác xã"),
+    ("htx", "Đăng ký hợp tác xã"),
+    ("giay phep xay dung", "Cấp giấy phép xây dựng"),
+    ("gpxd", "Cấp giấy phép xây dựng"),
+    ("xin phep xay nha", "Cấp giấy phép xây dựng"),
+    ("tam tru", "Đăng ký tạm trú"),
+    ("dang ky tam tru", "Đăng ký tạm trú"),
+    ("thuong tru", "Đăng ký thường trú"),
+    ("luu tru", "Thông báo lưu trú"),
+    ("khuyet tat", "Xác định, xác định lại mức độ khuyết tật"),
+    ("tro cap xa hoi hang thang", "Thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội"),
+    ("ho ngheo", "Công nhận hộ nghèo"),
+    ("thoat ngheo", "Công nhận hộ thoát nghèo"),
+    ("mai tang phi", "Giải quyết chế độ mai táng phí"),
+    ("tho cung liet si", "Trợ cấp thờ cúng liệt sĩ"),
+    ("nha o xa hoi", "Tiếp nhận đơn đăng ký mua, thuê, thuê mua nhà ở xã hội"),
+    ("1.001193", "Đăng ký khai sinh"),
+    ("1.000894", "Đăng ký kết hôn"),
+]
+
+
+@pytest.mark.django_db
+def test_relevance_on_real_queries():
+    """At least 40 real queries; the expected procedure must be in the top 3."""
+    scored = [(query, expected) for query, expected in QUERIES if expected]
+    assert len(scored) >= 40
+    top1 = top3 = 0
+    misses = []
+    for query, expected in scored:
+        names = [hit.name for hit in procedure_search(query=query, limit=3)]
+        top1 += bool(names) and names[0].startswith(expected)
+        if any(name.startswith(expected) for name in names):
+            top3 += 1
+        else:
+            misses.append((query, names))
+    print(f"relevance: top 1 {top1}/{len(scored)}, top 3 {top3}/{len(scored)}")
+    assert misses == []
+
+
+@pytest.mark.django_db
+def test_the_exact_accent_whole_phrase_comes_first():
+    assert procedure_search(query="Đăng ký khai sinh")[0].name == "Đăng ký khai sinh"
+
+
+@pytest.mark.django_db
+def test_filters_narrow_the_results():
+    moved = procedure_search(query="", moved=True, limit=50)
+    assert moved and all(hit.moved_from_district for hit in moved)
+    assert all(hit.field == "ho_tich" for hit in procedure_search(field_value="ho_tich", limit=50))
+    assert all(hit.online_level == "fully" for hit in procedure_search(online="fully", limit=50))
+
+
+@pytest.mark.django_db
+def test_search_page_full_and_fragment(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        page = client.get(reverse("procedures:search"), {"q": "ket hon"}).content.decode()
+    assert "<html" in page and "Đăng ký kết hôn" in page
+    fragment = client.get(reverse("procedures:search"), {"q": "ket hon"}, **HTMX)
+    assert "<html" not in fragment.content.decode()
+    assert fragment.content.decode().lstrip().startswith('<div id="results"')
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params", [{"q": "x" * 201}, {"field": "thue"}, {"online": "maybe"}, {"limit": "abc"}]
+)
+def test_search_page_bad_input_is_shown_not_a_500(client, params):
+    response = client.get(reverse("procedures:search"), params)
+    assert response.status_code == 200
+    assert 'class="error"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_search_page_says_when_nothing_is_found(client):
+    page = client.get(reverse("procedures:search"), {"q": "zzzz qqqq"}).content.decode()
+    assert "Không tìm thấy thủ tục nào" in page
+
+
+@pytest.mark.django_db
+def test_api_answers_with_the_documented_shape(client):
+    body = client.get("/api/v1/procedures", {"q": "dang ky khai sinh"}).json()
+    assert body["query"] == "dang ky khai sinh"
+    first = body["results"][0]
+    assert set(first) == {
+        "code",
+        "name",
+        "slug",
+        "url",
+        "field",
+        "level",
+        "moved_from_district",
+        "online_level",
+    }
+    assert (first["name"], first["url"]) == ("Đăng ký khai sinh", "/thu-tuc/dang-ky-khai-sinh/")
+    assert first["field"] == "Hộ tịch"
+
+
+@pytest.mark.django_db
+def test_api_filters_alone_are_enough(client):
+    results = client.get("/api/v1/procedures", {"moved": "1"}).json()["results"]
+    assert results and all(r["moved_from_district"] for r in results)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"q": ""}, {"q": "x" * 201}, {"q": "a", "limit": "51"}, {"q": "a", "online": "x"}],
+)
+def test_api_bad_input_is_400_with_a_vietnamese_error(client, params):
+    response = client.get("/api/v1/procedures", params)
+    assert response.status_code == 400
+    assert response.json()["error"]
+
+
+@pytest.mark.django_db
+def test_procedure_page_shows_what_to_bring_and_unknowns_as_unverified(client):
+    page = client.get(reverse("procedures:detail", args=["dang-ky-khai-sinh"])).content.decode()
+    assert "<h1>Đăng ký khai sinh</h1>" in page
+    assert "Mang theo" in page and "Tờ khai đăng ký khai sinh" in page
+    assert "chưa xác minh" in page
+    assert "chưa đối chiếu CSDL quốc gia" in page  # the code came from a secondary source
+
+
+@pytest.mark.django_db
+def test_only_hanois_own_fee_is_shown_as_an_amount(client):
+    slug = "cap-giay-xac-nhan-tinh-trang-hon-nhan"
+    page = client.get(reverse("procedures:detail", args=[slug])).content.decode()
+    assert "3000đ (Hà Nội)" in page
+    birth = client.get(reverse("procedures:detail", args=["dang-ky-khai-sinh"])).content.decode()
+    assert "mức của Hà Nội" in birth and "8.000đ (" not in birth
+
+
+@pytest.mark.django_db
+def test_unknown_procedure_is_a_404(client):
+    assert client.get(reverse("procedures:detail", args=["khong-co"])).status_code == 404
