@@ -1,7 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from procedures.models import Field
+from wards.models import Unit
 
 ONLINE = {"full": "fully", "partly": "partly"}
 
@@ -53,3 +55,23 @@ class ProcedureSearchForm(forms.Form):
     def has_criteria(self) -> bool:
         data = self.cleaned_data
         return bool(data["q"] or data["field"] or data["moved"] or data["online"])
+
+
+class WhereToFileForm(forms.Form):
+    """Nộp ở đâu: the resident picks their (new) unit in Hà Nội."""
+
+    don_vi = forms.ModelChoiceField(
+        label=_("Phường, xã của bạn"),
+        queryset=Unit.objects.none(),
+        to_field_name="code",
+        empty_label=_("— Chọn phường, xã —"),
+        error_messages={"invalid_choice": _("Không có phường, xã này. Hãy chọn trong danh sách.")},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["don_vi"].queryset = (
+            Unit.objects.filter(province__code=settings.DEFAULT_PROVINCE_CODE)
+            .select_related("province")
+            .order_by("name_folded")
+        )

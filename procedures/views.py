@@ -1,13 +1,15 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from portal.htmx import template_for
-from procedures.forms import ProcedureSearchForm
+from procedures.forms import ProcedureSearchForm, WhereToFileForm
 from procedures.models import Procedure, Status
 from procedures.search import ProcedureHit, procedure_search
+from wards.service_point_display import unit_service_points
 
 
 @require_GET
@@ -27,7 +29,15 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug=slug,
     )
-    return render(request, "procedures/detail.html", {"procedure": procedure})
+    where = WhereToFileForm(request.GET or None)
+    unit = where.cleaned_data["don_vi"] if where.is_bound and where.is_valid() else None
+    context = {
+        "procedure": procedure,
+        "where": where,
+        "unit": unit,
+        "service_points": unit_service_points(unit, timezone.localtime()) if unit else None,
+    }
+    return render(request, "procedures/detail.html", context)
 
 
 def hit_as_json(hit: ProcedureHit) -> dict:

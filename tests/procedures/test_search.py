@@ -172,3 +172,23 @@ def test_only_hanois_own_fee_is_shown_as_an_amount(client):
 @pytest.mark.django_db
 def test_unknown_procedure_is_a_404(client):
     assert client.get(reverse("procedures:detail", args=["khong-co"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_where_to_file_shows_the_picked_units_service_point_with_its_status(
+    client, django_assert_max_num_queries
+):
+    url = reverse("procedures:detail", args=["dang-ky-ket-hon"])
+    with django_assert_max_num_queries(12):
+        page = client.get(url, {"don_vi": "00166"}).content.decode()
+    assert "Điểm phục vụ hành chính công Phường Cầu Giấy" in page
+    assert "Giờ làm việc:" in page  # hours unknown: said so, not invented
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["99999", "abc", "01234567890"])
+def test_where_to_file_with_an_unknown_unit_says_so(client, code):
+    url = reverse("procedures:detail", args=["dang-ky-ket-hon"])
+    response = client.get(url, {"don_vi": code})
+    assert response.status_code == 200
+    assert "Không có phường, xã này" in response.content.decode()
