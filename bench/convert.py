@@ -14,26 +14,16 @@ Needs the machine's PostgreSQL (BENCH_DATABASE_URL, default a `portal_bench` dat
 """
 
 import argparse
-import asyncio
 import os
 import random
-import shutil
-import signal
 import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 import unicodedata
 import urllib.parse
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-BENCH_DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench"
-)
+from common import gunicorn, load, percentile, setup_django, warm
+
 FORMS = ("full", "plain", "abbreviated", "dashed", "code")
 PROVINCE_SHORT = {"Thành phố Hà Nội": "HN", "Thành phố Hồ Chí Minh": "TP.HCM"}
 ABBREVIATION = {
@@ -162,143 +152,16 @@ def bench_resolver(addresses, index) -> None:
     )
 
 
-def percentile(values, pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
-async def _client(host, port, paths, deadline, latencies, errors, offset):
-    i = offset
-    while time.perf_counter() < deadline:
-        path = paths[i % len(paths)]
-        i += 1
-        start = time.perf_counter()
-        try:
-            reader, writer = await asyncio.open_connection(host, port)
-            writer.write(
-                f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
-            )
-            await writer.drain()
-            response = await reader.read()
-            writer.close()
-            ok = response.startswith(b"HTTP/1.1 200") or response.startswith(b"HTTP/1.0 200")
-        except OSError:
-            ok = False
-        if ok:
-            latencies.append(time.perf_counter() - start)
-        else:
-            errors.append(path)
-
-
-async def _load(host, port, paths, clients, seconds):
-    latencies, errors = [], []
-    deadline = time.perf_counter() + seconds
-    started = time.perf_counter()
-    await asyncio.gather(
-        *(_client(host, port, paths, deadline, latencies, errors, n * 61) for n in range(clients))
-    )
-    return latencies, errors, time.perf_counter() - started
-
-
-def bench_http(addresses, clients: int, seconds: float, workers: int, python_client: bool) -> None:
-    port = 8765
+def bench_http(addresses, clients: int, seconds: float, workers: int, python: bool) -> None:
     paths = [f"/api/v1/convert?q={urllib.parse.quote(text)}" for _e, _f, text in addresses]
-    env = {**os.environ, "DATABASE_URL": BENCH_DATABASE_URL, "DEBUG": "false"}
-    env.pop("REDIS_URL", None)
-    gunicorn = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "portal.wsgi",
-        "--log-level",
-        "warning",
-    ]
-    server = subprocess.Popen(
-        [*gunicorn, "--workers", str(workers), "--bind", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    try:
-        _wait_for(port)
-        # Every worker builds its index on its first lookup; warm them all before timing.
-        asyncio.run(_load("127.0.0.1", port, paths, clients, 5.0))
-        if shutil.which("wrk") and not python_client:
-            client = "wrk (C, 2 threads)"
-            ok, failed, rate, p50, p95, p99 = _wrk(port, paths, clients, seconds)
-        else:
-            client = "asyncio (Python, in this process)"
-            latencies, errors, elapsed = asyncio.run(
-                _load("127.0.0.1", port, paths, clients, seconds)
-            )
-            ok, failed, rate = len(latencies), len(errors), len(latencies) / elapsed
-            p50, p95, p99 = (percentile(latencies, p) * 1000 for p in (50, 95, 99))
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+    with gunicorn(workers):
+        warm(paths, clients)
+        result = load(paths, clients, seconds, python=python)
     print(
         f"(b) HTTP GET /api/v1/convert, gunicorn {workers} sync workers on PostgreSQL, "
-        f"{clients} concurrent clients for {seconds:.0f} s, load from {client}"
+        f"{clients} concurrent clients for {seconds:.0f} s, load from {result.client}"
     )
-    print(
-        f"requests: {ok} ok, {failed} failed; {rate:.0f} requests/s; "
-        f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms"
-    )
-
-
-_WRK_SCRIPT = """
-local paths = {}
-for line in io.lines("PATHS") do paths[#paths + 1] = line end
-local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", paths[(i % #paths) + 1])
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("WRK %d %d %d %d %d %d\\n", summary.requests,
-    e.connect + e.read + e.write + e.status + e.timeout, summary.duration,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
-end
-"""
-
-
-def _wrk(port: int, paths: list[str], clients: int, seconds: float):
-    """Load from wrk where the machine has it: a C client leaves the two cores to the
-    server, where a Python client takes a good part of one."""
-    with tempfile.TemporaryDirectory() as folder:
-        path_file, script = Path(folder) / "paths.txt", Path(folder) / "paths.lua"
-        path_file.write_text("\n".join(paths) + "\n")
-        script.write_text(_WRK_SCRIPT.replace("PATHS", str(path_file)))
-        command = ["wrk", "-t2", f"-c{clients}", f"-d{int(seconds)}s", "-s", str(script)]
-        output = subprocess.run(
-            [*command, f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True
-        ).stdout
-    line = next(line for line in output.splitlines() if line.startswith("WRK "))
-    requests, errors, duration_us, p50, p95, p99 = (int(v) for v in line.split()[1:])
-    rate = requests / (duration_us / 1e6)
-    return requests - errors, errors, rate, p50 / 1000, p95 / 1000, p99 / 1000
-
-
-def _wait_for(port: int) -> None:
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("gunicorn did not start")
-
-
-def prepare_database() -> None:
-    import psycopg
-
-    parsed = urllib.parse.urlparse(BENCH_DATABASE_URL)
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [parsed.path.lstrip("/")]
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{parsed.path.lstrip("/")}"')
+    print(f"requests: {result.line()}")
 
 
 def main() -> None:
@@ -313,17 +176,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    prepare_database()
-    os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
-    os.environ.pop("REDIS_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("setup_data", verbosity=0)
+    setup_django()
     from wards.resolver_index import address_index
 
     started = time.perf_counter()

@@ -177,3 +177,7 @@ DEFAULT_PROVINCE_CODE = "01"  # Thành phố Hà Nội
 WARD_OFFICES_CSV = Path(
     env_str("WARD_OFFICES_CSV", str(BASE_DIR.parent / "shared/data/ward-offices-2025-07-17.csv"))
 )
+
+# bench/ measures a minimal JSON view beside real endpoints (the server's ceiling); the
+# view exists only when a benchmark asks for it.
+BENCH_CEILING = env_bool("BENCH_CEILING", False)

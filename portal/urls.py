@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -20,3 +21,6 @@ urlpatterns = [
     path("tai-khoan/", include("django.contrib.auth.urls")),
     path("quan-tri/", admin.site.urls),
 ]
+
+if settings.BENCH_CEILING:
+    urlpatterns.append(path("bench/ceiling", views.bench_ceiling))

@@ -37,3 +37,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
         database = f"error: {error.__class__.__name__}"
     body = {"database": database, "broker": broker_status()}
     return JsonResponse(body, status=200 if database == "ok" else 503)
+
+
+@require_GET
+def bench_ceiling(request: HttpRequest) -> JsonResponse:
+    """The least a Django view can do, for benchmarks to compare real endpoints with."""
+    return JsonResponse({"ok": True})

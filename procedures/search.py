@@ -17,6 +17,11 @@ from portal.text import fold, nfc
 from procedures.models import Field, Level, Procedure, Status
 
 VERSION_CHECK_SECONDS = 30.0
+# How much a typed word counts when it is the catalogue's word, begins it, or is one
+# typing mistake away; a procedure must match this share of the query's words.
+EXACT, PREFIX, TYPO = 1.0, 0.8, 0.6
+ENOUGH = 0.75
+PHRASE_BONUS, ACCENT_BONUS = 2.0, 1.0
 _WORD = re.compile(r"[a-z0-9]+")
 _CODE = re.compile(r"^\s*(\d\.\d{6})\s*$")
 
@@ -56,8 +61,28 @@ class ProcedureHit:
 
 @dataclass
 class _Catalogue:
+    """The published procedures and an inverted index of their folded words: word →
+    procedures, prefix → words, one-deletion variant → words."""
+
     version: tuple
     hits: list[ProcedureHit]
+    postings: dict[str, list[int]] = field(default_factory=dict)
+    prefixes: dict[str, set[str]] = field(default_factory=dict)
+    deletions: dict[str, set[str]] = field(default_factory=dict)
+
+    def matches(self, word: str) -> dict[str, float]:
+        """The catalogue's words that a typed word stands for, with how much they count:
+        itself, words it begins (3+ letters), words one typing mistake away (4+)."""
+        found = {word: EXACT} if word in self.postings else {}
+        if len(word) >= 3:
+            for longer in self.prefixes.get(word, ()):
+                found.setdefault(longer, PREFIX)
+        if len(word) >= 4:
+            for variant in {word, *_deletions(word)}:
+                for near in self.deletions.get(variant, ()):
+                    if near not in found and _one_edit(word, near):
+                        found[near] = TYPO
+        return found
 
 
 def procedure_search(
@@ -69,25 +94,46 @@ def procedure_search(
     limit: int = 20,
 ) -> list[ProcedureHit]:
     catalogue = _catalogue()
-    candidates = [
-        hit
-        for hit in catalogue.hits
-        if (not field_value or hit.field == field_value)
-        and (not moved or hit.moved_from_district)
-        and (not online or hit.online_level == online)
-    ]
+
+    def wanted(hit: ProcedureHit) -> bool:
+        return (
+            (not field_value or hit.field == field_value)
+            and (not moved or bool(hit.moved_from_district))
+            and (not online or hit.online_level == online)
+        )
+
     code = _CODE.match(query)
     if code:
-        return [hit for hit in candidates if hit.code == code.group(1)][:limit]
+        return [hit for hit in catalogue.hits if hit.code == code.group(1) and wanted(hit)][:limit]
     words = _query_words(query)
     if not words:
-        return sorted(candidates, key=lambda hit: hit.folded)[:limit] if not query.strip() else []
+        if query.strip():
+            return []
+        return sorted(filter(wanted, catalogue.hits), key=lambda hit: hit.folded)[:limit]
+    matched: dict[int, list[float]] = {}
+    for position, word in enumerate(words):
+        for catalogue_word, weight in catalogue.matches(word).items():
+            for index in catalogue.postings[catalogue_word]:
+                best = matched.get(index)
+                if best is None:
+                    best = matched[index] = [0.0] * len(words)
+                if weight > best[position]:
+                    best[position] = weight
     typed = nfc(query).lower().strip()
+    phrase = " ".join(words)
     scored = []
-    for hit in candidates:
-        score = _score(hit, words, typed)
-        if score > 0:
-            scored.append((score, hit))
+    for index, weights in matched.items():
+        total = sum(weights)
+        if total < len(words) * ENOUGH:
+            continue
+        hit = catalogue.hits[index]
+        if not wanted(hit):
+            continue
+        if phrase in hit.folded:
+            total += PHRASE_BONUS
+        if typed and typed in hit.name.lower():
+            total += ACCENT_BONUS  # the exact accents, the whole phrase
+        scored.append((total, hit))
     scored.sort(key=lambda item: (-item[0], len(item[1].name), item[1].folded))
     return [hit for _, hit in scored[:limit]]
 
@@ -107,24 +153,8 @@ def _query_words(query: str) -> list[str]:
     return meaningful
 
 
-def _score(hit: ProcedureHit, words: list[str], typed: str) -> float:
-    matched = 0.0
-    for word in words:
-        if word in hit.words:
-            matched += 1.0
-        elif len(word) >= 3 and any(w.startswith(word) for w in hit.words):
-            matched += 0.8
-        elif len(word) >= 4 and any(_one_edit(word, w) for w in hit.words):
-            matched += 0.6
-    if matched < len(words) * 0.75:
-        return 0.0
-    score = matched
-    phrase = " ".join(words)
-    if phrase in hit.folded:
-        score += 2.0
-    if typed and typed in hit.name.lower():
-        score += 1.0  # the exact accents, the whole phrase
-    return score
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -197,4 +227,14 @@ def _build(version: tuple) -> _Catalogue:
                 folded=folded,
             )
         )
-    return _Catalogue(version=version, hits=hits)
+    catalogue = _Catalogue(version=version, hits=hits)
+    for index, hit in enumerate(hits):
+        for word in hit.words:
+            catalogue.postings.setdefault(word, []).append(index)
+    for word in catalogue.postings:
+        for end in range(3, len(word)):
+            catalogue.prefixes.setdefault(word[:end], set()).add(word)
+        if len(word) >= 3:
+            for variant in {word, *_deletions(word)}:
+                catalogue.deletions.setdefault(variant, set()).add(word)
+    return catalogue

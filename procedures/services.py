@@ -1,5 +1,6 @@
 """Every write to the catalogue."""
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,9 @@ def catalogue_editors_group_ensure() -> Group:
     return group
 
 
-SEED_PATH = Path(__file__).resolve().parent / "seed" / "procedures.json"
+SEED_DIR = Path(__file__).resolve().parent / "seed"
+# The catalogue's seed files, each a JSON list of records with their sources.
+SEED_FILES = [SEED_DIR / "procedures.json", SEED_DIR / "procedures_extra.json"]
 SHORT_TEXT = 300
 
 
@@ -157,3 +160,12 @@ def _seed_create(record: dict[str, Any]) -> Procedure:
         for cost in record.get("costs", [])
     )
     return procedure
+
+
+def seed_records() -> list[dict[str, Any]]:
+    return [
+        record
+        for path in SEED_FILES
+        if path.is_file()
+        for record in json.loads(path.read_text(encoding="utf-8"))
+    ]

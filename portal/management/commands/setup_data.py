@@ -1,14 +1,12 @@
-import json
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from procedures.services import (
-    SEED_PATH,
     SeedError,
     catalogue_editors_group_ensure,
     procedure_seed_load,
+    seed_records,
 )
 from wards.crosscheck import SourceDisagreement
 from wards.services import (
@@ -47,10 +45,7 @@ class Command(BaseCommand):
 
     def load_catalogue(self) -> None:
         catalogue_editors_group_ensure()
-        if not SEED_PATH.is_file():
-            self.say("No seed catalogue file: procedures not loaded.")
-            return
-        records = json.loads(SEED_PATH.read_text(encoding="utf-8"))
+        records = seed_records()
         try:
             seeded = procedure_seed_load(records=records)
         except SeedError as error:
