@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "simple_history",
+    "import_export",
     "portal",
     "wards",
     "procedures",
@@ -181,3 +182,7 @@ WARD_OFFICES_CSV = Path(
 # bench/ measures a minimal JSON view beside real endpoints (the server's ceiling); the
 # view exists only when a benchmark asks for it.
 BENCH_CEILING = env_bool("BENCH_CEILING", False)
+
+# Catalogue imports run in one transaction: any row error and nothing is saved.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.text import fold
 from procedures.models import Cost, LegalBasis, Procedure, ProcedureStep, RequiredDocument
+from procedures.resources import ProcedureResource
 from procedures.services import procedures_set_status
 
 
@@ -28,7 +30,9 @@ class LegalBasisInline(admin.TabularInline):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(SimpleHistoryAdmin):
+class ProcedureAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    # Import shows a preview with every row's errors before anything is saved.
+    resource_classes = [ProcedureResource]
     list_display = [
         "name",
         "code",

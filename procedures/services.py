@@ -1,10 +1,11 @@
 """Every write to the catalogue."""
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import tablib
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import QuerySet
@@ -169,3 +170,46 @@ def seed_records() -> list[dict[str, Any]]:
         if path.is_file()
         for record in json.loads(path.read_text(encoding="utf-8"))
     ]
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    new: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+    imported: bool = False
+
+
+def catalogue_import(*, data: str | bytes, file_format: str, dry_run: bool) -> ImportReport:
+    """Check the whole file first (a dry run in a rolled-back transaction); import only if
+    no row has an error, then all rows in one transaction."""
+    from procedures.resources import ProcedureResource
+
+    try:
+        dataset = tablib.Dataset().load(data, format=file_format)
+    except Exception as error:  # tablib raises many kinds on a malformed file
+        return ImportReport(errors=[f"file: cannot be read as {file_format} ({error})"])
+    preview = ProcedureResource().import_data(dataset, dry_run=True, raise_errors=False)
+    report = ImportReport(
+        rows=len(dataset), new=preview.totals["new"], updated=preview.totals["update"]
+    )
+    for number, errors in preview.row_errors():
+        report.errors += [f"row {number}: {error.error}" for error in errors]
+    for row in preview.invalid_rows:
+        for name, messages in row.error_dict.items():
+            report.errors += [f"row {row.number}: {name}: {message}" for message in messages]
+    report.errors += [f"file: {error.error}" for error in preview.base_errors]
+    if report.errors or dry_run:
+        return report
+    ProcedureResource().import_data(dataset, dry_run=False, raise_errors=True)
+    report.imported = True
+    return report
+
+
+def catalogue_export(*, file_format: str) -> str | bytes:
+    from procedures.resources import ProcedureResource
+
+    procedures = Procedure.objects.prefetch_related("steps", "documents", "costs", "legal_basis")
+    dataset = ProcedureResource().export(queryset=procedures.order_by("slug"))
+    return dataset.export(file_format)
