@@ -105,7 +105,7 @@ def procedure_search(
     code = _CODE.match(query)
     if code:
         return [hit for hit in catalogue.hits if hit.code == code.group(1) and wanted(hit)][:limit]
-    words = _query_words(query)
+    words = query_words(query)
     if not words:
         if query.strip():
             return []
@@ -138,7 +138,7 @@ def procedure_search(
     return [hit for _, hit in scored[:limit]]
 
 
-def _query_words(query: str) -> list[str]:
+def query_words(query: str) -> list[str]:
     folded = fold(query)
     folded = ABBREVIATIONS.get(folded.strip(), folded)
     for phrase, replacement in PHRASES.items():
