@@ -21,7 +21,7 @@ def main() -> None:
 
     from portal.text import fold
     from procedures.models import Procedure, Status
-    from procedures.search import query_words, procedure_search, search_index_reset
+    from procedures.search import procedure_search, query_words, search_index_reset
     from tests.procedures.test_search import QUERIES
 
     with connection.cursor() as cursor:
