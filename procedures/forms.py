@@ -46,7 +46,7 @@ class ProcedureSearchForm(forms.Form):
             "field_value": data["field"],
             "moved": data["moved"],
             "online": ONLINE.get(data["online"], ""),
-            "limit": data["limit"] or 20,
+            "limit": data["limit"] or 10,
         }
 
     def first_error(self) -> str:
