@@ -18,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
         province = selectors.province_default()
     except Province.DoesNotExist:
         return render(request, "portal/no_data.html", status=503)
-    return render_unit_list(request, "portal/home.html", province, {})
+    return render_unit_list(request, "portal/home.html", province)
 
 
 @require_GET

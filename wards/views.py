@@ -11,9 +11,7 @@ from wards.models import Province, Unit
 from wards.service_point_display import unit_service_points
 
 
-def render_unit_list(
-    request: HttpRequest, template: str, province: Province, context: dict
-) -> HttpResponse:
+def render_unit_list(request: HttpRequest, template: str, province: Province) -> HttpResponse:
     """A page with the province's units and the filter box; an htmx request gets the list.
 
     The filter submits to the page it is on, so the same URL serves both and can be shared.
@@ -23,7 +21,7 @@ def render_unit_list(
     units = selectors.unit_list(
         province=province, query=filters.get("q", ""), unit_type=filters.get("loai", "")
     )
-    context |= {
+    context = {
         "province": province,
         "form": form,
         "units": units,
@@ -44,7 +42,7 @@ def province_list(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request", "HX-Boosted")
 def province_detail(request: HttpRequest, province_slug: str) -> HttpResponse:
     province = get_object_or_404(Province, slug=province_slug)
-    return render_unit_list(request, "wards/province_detail.html", province, {})
+    return render_unit_list(request, "wards/province_detail.html", province)
 
 
 @require_GET
