@@ -1,7 +1,9 @@
 """Site-wide guards for input that no view should have to think about."""
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
+
+from portal.http import json_response
 
 
 class RejectNulBytesMiddleware:
@@ -17,6 +19,6 @@ class RejectNulBytesMiddleware:
         ):
             message = _("Yêu cầu chứa ký tự không hợp lệ.")
             if request.path.startswith("/api/"):
-                return JsonResponse({"error": message}, status=400)
+                return json_response({"error": message}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

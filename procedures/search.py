@@ -6,13 +6,12 @@ and rebuilt when it changes, so the same ranking runs on SQLite and PostgreSQL.
 """
 
 import re
-import threading
-import time
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
 from django.urls import reverse
 
+from portal.process_cache import VersionedProcessCache
 from portal.text import fold, nfc
 from procedures.models import Field, Level, Procedure, Status
 
@@ -64,7 +63,6 @@ class _Catalogue:
     """The published procedures and an inverted index of their folded words: word →
     procedures, prefix → words, one-deletion variant → words."""
 
-    version: tuple
     hits: list[ProcedureHit]
     postings: dict[str, list[int]] = field(default_factory=dict)
     prefixes: dict[str, set[str]] = field(default_factory=dict)
@@ -173,11 +171,6 @@ def _one_edit(a: str, b: str) -> bool:
     return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
-_lock = threading.Lock()
-_cached: _Catalogue | None = None
-_checked_at = 0.0
-
-
 def _version() -> tuple:
     published = Procedure.objects.filter(status=Status.PUBLISHED)
     summary = published.aggregate(latest=Max("updated_at"), count=Count("pk"))
@@ -185,24 +178,14 @@ def _version() -> tuple:
 
 
 def _catalogue() -> _Catalogue:
-    global _cached, _checked_at
-    if _cached is not None and time.monotonic() - _checked_at < VERSION_CHECK_SECONDS:
-        return _cached
-    with _lock:
-        version = _version()
-        if _cached is None or _cached.version != version:
-            _cached = _build(version)
-        _checked_at = time.monotonic()
-        return _cached
+    return _cache.get()
 
 
 def search_index_reset() -> None:
-    global _cached
-    with _lock:
-        _cached = None
+    _cache.reset()
 
 
-def _build(version: tuple) -> _Catalogue:
+def _build() -> _Catalogue:
     fields, levels = dict(Field.choices), dict(Level.choices)
     hits = []
     rows = Procedure.objects.filter(status=Status.PUBLISHED).values_list(
@@ -227,7 +210,7 @@ def _build(version: tuple) -> _Catalogue:
                 folded=folded,
             )
         )
-    catalogue = _Catalogue(version=version, hits=hits)
+    catalogue = _Catalogue(hits=hits)
     for index, hit in enumerate(hits):
         for word in hit.words:
             catalogue.postings.setdefault(word, []).append(index)
@@ -238,3 +221,6 @@ def _build(version: tuple) -> _Catalogue:
             for variant in {word, *_deletions(word)}:
                 catalogue.deletions.setdefault(variant, set()).add(word)
     return catalogue
+
+
+_cache = VersionedProcessCache(build=_build, version=_version, check_every=VERSION_CHECK_SECONDS)

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from portal.htmx import template_for
+from portal.http import json_response
 from procedures.forms import ProcedureSearchForm, WhereToFileForm
 from procedures.models import Procedure, Status
 from procedures.search import ProcedureHit, procedure_search
@@ -56,12 +57,11 @@ def hit_as_json(hit: ProcedureHit) -> dict:
 @require_GET
 def api_search(request: HttpRequest) -> JsonResponse:
     form = ProcedureSearchForm(request.GET)
-    dumps = {"ensure_ascii": False}
     if not form.is_valid():
-        return JsonResponse({"error": form.first_error()}, status=400, json_dumps_params=dumps)
+        return json_response({"error": form.first_error()}, status=400)
     if not form.has_criteria():
         message = _("Hãy nhập nội dung tìm (tham số q) hoặc chọn một bộ lọc.")
-        return JsonResponse({"error": message}, status=400, json_dumps_params=dumps)
+        return json_response({"error": message}, status=400)
     hits = procedure_search(**form.search_arguments())
     body = {"query": form.cleaned_data["q"], "results": [hit_as_json(hit) for hit in hits]}
-    return JsonResponse(body, json_dumps_params=dumps)
+    return json_response(body)

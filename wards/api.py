@@ -3,6 +3,7 @@
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
+from portal.http import json_response
 from wards import selectors
 from wards.forms import ConvertForm
 from wards.resolver import Match
@@ -33,16 +34,12 @@ def match_as_json(match: Match) -> dict:
     }
 
 
-def _json(body: dict, status: int = 200) -> JsonResponse:
-    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
-
-
 @require_GET
 def convert(request: HttpRequest) -> JsonResponse:
     form = ConvertForm(request.GET)
     if not form.is_valid():
-        return _json({"error": form.first_error()}, status=400)
+        return json_response({"error": form.first_error()}, status=400)
     query = form.cleaned_data["q"]
     limit = form.cleaned_data["limit"] or DEFAULT_LIMIT
     matches = selectors.former_unit_resolve(query=query, limit=limit)
-    return _json({"query": query, "results": [match_as_json(m) for m in matches]})
+    return json_response({"query": query, "results": [match_as_json(m) for m in matches]})

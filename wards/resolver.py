@@ -127,7 +127,6 @@ class _Hits:
 
 @dataclass
 class AddressIndex:
-    version: tuple = ()
     entries: list[FormerEntry] = field(default_factory=list)
     by_code: dict[str, int] = field(default_factory=dict)
     wards: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))

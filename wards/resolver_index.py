@@ -3,12 +3,11 @@ rebuilds it when the imported data changes."""
 
 import gc
 import re
-import threading
-import time
 from collections import defaultdict
 
 from django.db.models import Max
 
+from portal.process_cache import VersionedProcessCache
 from portal.text import fold, name_key
 from wards.models import DataSource, FormerUnit, FormerUnitType, Province, Succession, Unit
 from wards.resolver import (
@@ -28,7 +27,7 @@ VERSION_CHECK_SECONDS = 30.0
 
 
 def build_index() -> AddressIndex:
-    index = AddressIndex(version=_data_version())
+    index = AddressIndex()
     successors = _successors_by_former_unit()
     province_names = {province.code: province.full_name for province in Province.objects.all()}
     type_labels = {value: str(label) for value, label in FormerUnitType.choices}
@@ -128,32 +127,27 @@ def _data_version() -> tuple:
     )
 
 
-_lock = threading.Lock()
-_index: AddressIndex | None = None
-_checked_at = 0.0
+def _freeze_for_gc() -> None:
+    # The index is some hundred thousand long-lived objects; left to the cyclic garbage
+    # collector they make every full collection, and so every lookup that meets one,
+    # several times slower.
+    gc.collect()
+    gc.freeze()
+
+
+_cache = VersionedProcessCache(
+    build=build_index,
+    version=_data_version,
+    check_every=VERSION_CHECK_SECONDS,
+    after_build=_freeze_for_gc,
+)
 
 
 def address_index() -> AddressIndex:
-    """The process's index; whether the data changed is checked at most every
-    VERSION_CHECK_SECONDS, so a lookup seldom touches the database."""
-    global _index, _checked_at
-    if _index is not None and time.monotonic() - _checked_at < VERSION_CHECK_SECONDS:
-        return _index
-    with _lock:
-        if _index is None or time.monotonic() - _checked_at >= VERSION_CHECK_SECONDS:
-            if _index is None or _data_version() != _index.version:
-                _index = build_index()
-                # The index is some hundred thousand long-lived objects; left to the
-                # cyclic garbage collector they make every full collection, and so
-                # every lookup that meets one, several times slower.
-                gc.collect()
-                gc.freeze()
-            _checked_at = time.monotonic()
-        return _index
+    """The process's index, rebuilt when the imported data changes."""
+    return _cache.get()
 
 
 def address_index_reset() -> None:
     """Forget the index, so the next lookup rebuilds it (after an import)."""
-    global _index
-    with _lock:
-        _index = None
+    _cache.reset()

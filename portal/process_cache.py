@@ -1,0 +1,47 @@
+"""A value built from the database once per process and rebuilt when the data changes."""
+
+import threading
+import time
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class VersionedProcessCache(Generic[T]):
+    """Holds what `build()` made; `version()` (a cheap query) is asked at most every
+    `check_every` seconds, so a lookup seldom touches the database, and a new version
+    means a rebuild. Several app servers each notice a change within that interval."""
+
+    def __init__(
+        self,
+        *,
+        build: Callable[[], T],
+        version: Callable[[], Hashable],
+        check_every: float = 30.0,
+        after_build: Callable[[], None] | None = None,
+    ):
+        self._build, self._version = build, version
+        self._check_every, self._after_build = check_every, after_build
+        self._lock = threading.Lock()
+        self._value: T | None = None
+        self._built_for: Hashable = None
+        self._checked_at = 0.0
+
+    def get(self) -> T:
+        if self._value is not None and time.monotonic() - self._checked_at < self._check_every:
+            return self._value
+        with self._lock:
+            if self._value is None or time.monotonic() - self._checked_at >= self._check_every:
+                version = self._version()
+                if self._value is None or version != self._built_for:
+                    self._value, self._built_for = self._build(), version
+                    if self._after_build is not None:
+                        self._after_build()
+                self._checked_at = time.monotonic()
+            return self._value
+
+    def reset(self) -> None:
+        """Forget the value, so the next `get()` rebuilds it."""
+        with self._lock:
+            self._value = None
