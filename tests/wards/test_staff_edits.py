@@ -325,3 +325,16 @@ def test_unit_admins_see_who_published_and_withdrew_notices(client, cau_giay_adm
 def test_editors_do_not_see_the_notice_history(editor_client, cau_giay):
     page = editor_client.get(reverse("staff:unit_notices", args=[cau_giay.code])).content.decode()
     assert "Lịch sử thay đổi" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("email", ["", "not-an-email", "x" * 300 + "@example.vn"])
+def test_password_reset_with_bad_input_is_not_a_500(client, email):
+    assert client.post(reverse("password_reset"), {"email": email}).status_code in (200, 302)
+
+
+@pytest.mark.django_db
+def test_a_broken_password_reset_link_says_so(client):
+    url = reverse("password_reset_confirm", args=["xx", "bad-token"])
+    page = client.get(url).content.decode()
+    assert "Đường dẫn không còn dùng được" in page
