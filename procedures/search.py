@@ -5,9 +5,11 @@ The published catalogue (hundreds to a few thousand rows) is held in memory per 
 and rebuilt when it changes, so the same ranking runs on SQLite and PostgreSQL.
 """
 
+import heapq
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db.models import Count, Max
 from django.urls import reverse
 
@@ -20,6 +22,7 @@ VERSION_CHECK_SECONDS = 30.0
 # typing mistake away; a procedure must match this share of the query's words.
 EXACT, PREFIX, TYPO = 1.0, 0.8, 0.6
 ENOUGH = 0.75
+MATCH_CACHE_SIZE = 20_000
 PHRASE_BONUS, ACCENT_BONUS = 2.0, 1.0
 _WORD = re.compile(r"[a-z0-9]+")
 _CODE = re.compile(r"^\s*(\d\.\d{6})\s*$")
@@ -64,13 +67,33 @@ class _Catalogue:
     procedures, prefix → words, one-deletion variant → words."""
 
     hits: list[ProcedureHit]
-    postings: dict[str, list[int]] = field(default_factory=dict)
+    postings: dict[str, np.ndarray] = field(default_factory=dict)
     prefixes: dict[str, set[str]] = field(default_factory=dict)
     deletions: dict[str, set[str]] = field(default_factory=dict)
+    _matched: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def matches(self, word: str) -> dict[str, float]:
         """The catalogue's words that a typed word stands for, with how much they count:
         itself, words it begins (3+ letters), words one typing mistake away (4+)."""
+        found = self._matched.get(word)
+        if found is None:
+            found = self._find_matches(word)
+            if len(self._matched) < MATCH_CACHE_SIZE:
+                self._matched[word] = found
+        return found
+
+    def scores(self, found: list[dict[str, float]]) -> np.ndarray:
+        """Every procedure's score: for each typed word, the most its matches count."""
+        total = np.zeros(len(self.hits))
+        for matches in found:
+            best = np.zeros(len(self.hits))
+            for word, weight in matches.items():
+                indices = self.postings[word]
+                best[indices] = np.maximum(best[indices], weight)
+            total += best
+        return total
+
+    def _find_matches(self, word: str) -> dict[str, float]:
         found = {word: EXACT} if word in self.postings else {}
         if len(word) >= 3:
             for longer in self.prefixes.get(word, ()):
@@ -108,22 +131,17 @@ def procedure_search(
         if query.strip():
             return []
         return sorted(filter(wanted, catalogue.hits), key=lambda hit: hit.folded)[:limit]
-    matched: dict[int, list[float]] = {}
-    for position, word in enumerate(words):
-        for catalogue_word, weight in catalogue.matches(word).items():
-            for index in catalogue.postings[catalogue_word]:
-                best = matched.get(index)
-                if best is None:
-                    best = matched[index] = [0.0] * len(words)
-                if weight > best[position]:
-                    best[position] = weight
+    found = [catalogue.matches(word) for word in words]
+    scores = catalogue.scores(found)
+    passing = np.flatnonzero(scores >= len(words) * ENOUGH - 1e-9)
     typed = nfc(query).lower().strip()
     phrase = " ".join(words)
-    scored = []
-    for index, weights in matched.items():
-        total = sum(weights)
-        if total < len(words) * ENOUGH:
-            continue
+    scored: list[tuple[float, ProcedureHit]] = []
+    best_totals: list[float] = []  # a min-heap of the `limit` best totals so far
+    for index in passing[np.argsort(-scores[passing], kind="stable")].tolist():
+        total = float(scores[index])
+        if len(best_totals) == limit and total + PHRASE_BONUS + ACCENT_BONUS < best_totals[0]:
+            break  # nothing further down can reach the first `limit` any more
         hit = catalogue.hits[index]
         if not wanted(hit):
             continue
@@ -132,6 +150,10 @@ def procedure_search(
         if typed and typed in hit.name.lower():
             total += ACCENT_BONUS  # the exact accents, the whole phrase
         scored.append((total, hit))
+        if len(best_totals) < limit:
+            heapq.heappush(best_totals, total)
+        elif total > best_totals[0]:
+            heapq.heapreplace(best_totals, total)
     scored.sort(key=lambda item: (-item[0], len(item[1].name), item[1].folded))
     return [hit for _, hit in scored[:limit]]
 
@@ -211,9 +233,11 @@ def _build() -> _Catalogue:
             )
         )
     catalogue = _Catalogue(hits=hits)
+    postings: dict[str, list[int]] = {}
     for index, hit in enumerate(hits):
         for word in hit.words:
-            catalogue.postings.setdefault(word, []).append(index)
+            postings.setdefault(word, []).append(index)
+    catalogue.postings = {word: np.array(indices) for word, indices in postings.items()}
     for word in catalogue.postings:
         for end in range(3, len(word)):
             catalogue.prefixes.setdefault(word[:end], set()).add(word)

@@ -82,6 +82,14 @@ def test_the_exact_accent_whole_phrase_comes_first():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("query", [query for query, _ in QUERIES])
+def test_a_short_list_is_the_start_of_the_long_one(query):
+    """Scoring stops early once nothing further down can make the first `limit`."""
+    longest = [hit.slug for hit in procedure_search(query=query, limit=50)]
+    assert [hit.slug for hit in procedure_search(query=query, limit=3)] == longest[:3]
+
+
+@pytest.mark.django_db
 def test_filters_narrow_the_results():
     moved = procedure_search(query="", moved=True, limit=50)
     assert moved and all(hit.moved_from_district for hit in moved)
