@@ -42,7 +42,9 @@ INSTALLED_APPS = [
     "template_partials",
     "simple_history",
     "import_export",
+    "django_celery_beat",
     "portal",
+    "portal.notifications",
     "wards",
     "procedures",
 ]
@@ -103,6 +105,24 @@ CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_TASK_IGNORE_RESULT = True
+# A task's message is acknowledged only when the task ends, and given back to the queue when
+# its worker dies; each worker takes one message at a time, so a killed worker strands one.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
+# Redis gives an unacknowledged message to another worker after this long: it must be longer
+# than the longest task (the hard limit above), or a slow task would run twice at once.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+}
+# A request that commits a change must not hang when Redis is down: the outbox row is
+# already committed and the sweeper dispatches it later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -144,13 +164,27 @@ EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend",
+    else "portal.notifications.maildir.MaildirBackend",
 )
+# The embedded default writes each email as a file in this Maildir (new/ holds what was sent).
+EMAIL_MAILDIR = env_str("EMAIL_MAILDIR", str(VAR_DIR / "mail"))
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cổng phường xã Hà Nội <no-reply@localhost>")
+# The address emails link back to (confirmation, unsubscribe and preferences links).
+SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
+
+# Notifications (see portal/notifications).
+NOTIFY_CONFIRM_DAYS = env_int("NOTIFY_CONFIRM_DAYS", 3)
+NOTIFY_SWEEP_AFTER_SECONDS = env_int("NOTIFY_SWEEP_AFTER_SECONDS", 180)
+NOTIFY_FAN_OUT_BATCH = env_int("NOTIFY_FAN_OUT_BATCH", 500)
+NOTIFY_SEND_BATCH = env_int("NOTIFY_SEND_BATCH", 100)
+NOTIFY_RATE_PER_IP = env_str("NOTIFY_RATE_PER_IP", "20/h")
+NOTIFY_RATE_PER_ADDRESS = env_str("NOTIFY_RATE_PER_ADDRESS", "5/h")
+RATELIMIT_VIEW = "portal.notifications.views.rate_limited"
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

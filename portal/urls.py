@@ -18,6 +18,7 @@ urlpatterns = [
     path("thu-tuc/", include("procedures.urls")),
     path("don-vi/", include("wards.urls")),
     path("can-bo/", include("wards.staff_urls")),
+    path("thong-bao/", include("portal.notifications.urls")),
     path("tai-khoan/", include("django.contrib.auth.urls")),
     path("quan-tri/", admin.site.urls),
 ]

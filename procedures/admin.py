@@ -3,10 +3,11 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.notifications.models import EventKind
 from portal.text import fold
 from procedures.models import Cost, LegalBasis, Procedure, ProcedureStep, RequiredDocument
 from procedures.resources import ProcedureResource
-from procedures.services import procedures_set_status
+from procedures.services import procedure_announce, procedures_set_status
 
 
 class StepInline(admin.TabularInline):
@@ -55,6 +56,24 @@ class ProcedureAdmin(ImportExportMixin, SimpleHistoryAdmin):
         if search_term:
             results |= queryset.filter(name_folded__contains=fold(search_term))
         return results, distinct
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The admin saves in one transaction: the event commits with the change or not at all.
+        changes = [
+            (form.fields[name].label, form.initial.get(name, ""), form.cleaned_data.get(name, ""))
+            for name in form.changed_data
+            if name not in {"status", "slug"}
+        ]
+        changes += [
+            (formset.model._meta.verbose_name_plural, "", _("đã cập nhật"))
+            for formset in formsets
+            if formset.has_changed()
+        ]
+        published = "status" in form.changed_data and form.instance.status == "published"
+        if change and (changes or published):
+            kind = EventKind.PROCEDURE_PUBLISHED if published else EventKind.PROCEDURE_CHANGED
+            procedure_announce(procedure=form.instance, kind=kind, changes=changes)
 
     @admin.action(description=_("Công bố các thủ tục đã chọn"), permissions=["change"])
     def publish(self, request, queryset):

@@ -207,3 +207,31 @@ class LegalBasis(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class LinkState(models.TextChoices):
+    OK = "ok", _("Hoạt động")
+    FAILING = "loi_tam", _("Lỗi (đang theo dõi)")
+    BROKEN = "hong", _("Hỏng")
+
+
+class OnlineLinkCheck(models.Model):
+    """The last checks of a procedure's online-service link. A link is called broken only
+    after several failures in a row, so one slow night of the national portal is no alarm."""
+
+    procedure = models.OneToOneField(
+        Procedure, on_delete=models.CASCADE, related_name="link_check"
+    )
+    url = models.URLField(max_length=500)
+    state = models.CharField(max_length=10, choices=LinkState.choices, default=LinkState.OK)
+    consecutive_failures = models.PositiveSmallIntegerField(default=0)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_ok_at = models.DateTimeField(null=True, blank=True)
+    last_result = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("kiểm tra đường dẫn trực tuyến")
+        verbose_name_plural = _("kiểm tra đường dẫn trực tuyến")
+
+    def __str__(self) -> str:
+        return f"{self.procedure}: {self.get_state_display()}"

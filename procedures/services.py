@@ -10,6 +10,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import QuerySet
 
+from portal.notifications.models import EventKind
+from portal.notifications.services import event_record
 from portal.text import nfc
 from procedures.models import (
     CODE_FORMAT,
@@ -37,7 +39,22 @@ def procedures_set_status(*, procedures: QuerySet[Procedure], status: str, user)
                 procedure._history_user = user
                 procedure.save()
                 changed += 1
+                if status == Status.PUBLISHED:
+                    procedure_announce(procedure=procedure, kind=EventKind.PROCEDURE_PUBLISHED)
     return changed
+
+
+def procedure_announce(*, procedure: Procedure, kind: str = EventKind.PROCEDURE_CHANGED, changes=()):
+    """Tell the procedure's followers, in the transaction of the change (published ones only)."""
+    if procedure.status != Status.PUBLISHED:
+        return None
+    return event_record(
+        kind=kind,
+        procedure=procedure,
+        title=f"{procedure.name}: {EventKind(kind).label.lower()}",
+        changes=changes,
+        path=procedure.get_absolute_url(),
+    )
 
 
 def catalogue_editors_group_ensure() -> Group:

@@ -58,3 +58,20 @@ def ba_dinh_editor(ba_dinh):
     from tests.factories import StaffMembershipFactory
 
     return StaffMembershipFactory(unit=ba_dinh).user
+
+
+@pytest.fixture(scope="session", autouse=True)
+def celery_runs_in_process():
+    """Tasks run in the test's own process unless a test starts a real worker (the chaos
+    tests); CI's REDIS_URL would otherwise send them to a broker nobody reads."""
+    from portal.celery import app
+
+    app.conf.task_always_eager = True
+    yield app
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    from django.core.cache import cache
+
+    cache.clear()

@@ -12,8 +12,14 @@ from typing import Any
 import nh3
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from portal.notifications.models import EventKind
+from portal.notifications.services import event_record
 from wards.models import HoursException, Notice, NoticeKind, ServicePoint, Unit, WeeklyHours
+
+# The service-point facts residents are told about when they change.
+ANNOUNCED_FIELDS = ["name", "address", "phone", "email", "note", "is_active"]
 
 NOTICE_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a"}
 
@@ -51,13 +57,41 @@ def service_point_update(
 ) -> ServicePoint:
     with transaction.atomic():
         point = _locked(point_id, seen_version, fields)
+        before = {name: getattr(point, name) for name in ANNOUNCED_FIELDS}
         for name, value in fields.items():
             setattr(point, name, value)
         # The row is locked, so a plain increment cannot race.
         point.version += 1
         point._history_user = user
         point.save()
+        changes = [
+            (ServicePoint._meta.get_field(name).verbose_name, _shown(old), _shown(new))
+            for name, old in before.items()
+            if (new := getattr(point, name)) != old
+        ]
+        if changes:
+            _announce(point, EventKind.SERVICE_POINT_CHANGED, changes)
     return point
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return _("có") if value else _("không")
+    return str(value) if value not in (None, "") else _("(trống)")
+
+
+def _announce(point: ServicePoint, kind: str, changes=(), title: str = "") -> None:
+    event_record(
+        kind=kind,
+        unit=point.unit,
+        title=title or f"{point.name}: {EventKind(kind).label.lower()}",
+        changes=changes,
+        path=point.unit.get_absolute_url(),
+    )
+
+
+def _week_text(point: ServicePoint) -> str:
+    return "; ".join(str(hours) for hours in point.weekly_hours.all()) or _("(chưa có)")
 
 
 def service_point_verify(*, point: ServicePoint, user) -> ServicePoint:
@@ -77,6 +111,7 @@ def weekly_hours_replace(
     """The point's week becomes exactly these intervals."""
     with transaction.atomic():
         point = _locked(point_id, seen_version, {})
+        before = _week_text(point)
         for hours in point.weekly_hours.all():
             hours._history_user = user
             hours.delete()
@@ -92,13 +127,18 @@ def weekly_hours_replace(
         point.version += 1
         point._history_user = user
         point.save(update_fields=["version", "updated_at"])
+        after = _week_text(point)
+        if after != before:
+            _announce(point, EventKind.HOURS_CHANGED, [(_("Giờ làm việc"), before, after)])
     return point
 
 
 def hours_exception_create(*, point: ServicePoint, data: dict[str, Any], user) -> HoursException:
-    exception = HoursException(service_point=point, **data)
-    exception._history_user = user
-    exception.save()
+    with transaction.atomic():
+        exception = HoursException(service_point=point, **data)
+        exception._history_user = user
+        exception.save()
+        _announce(point, EventKind.CLOSURE_ADDED, title=f"{point.name}: {exception}")
     return exception
 
 
@@ -117,7 +157,14 @@ def notice_publish(*, unit: Unit, kind: str, title: str, body: str, ends_on, use
         created_by=user,
     )
     notice._history_user = user
-    notice.save()
+    with transaction.atomic():
+        notice.save()
+        event_record(
+            kind=EventKind.CLOSURE_ADDED if kind == NoticeKind.CLOSURE else EventKind.NOTICE_PUBLISHED,
+            unit=unit,
+            title=f"{unit.full_name}: {title}",
+            path=unit.get_absolute_url(),
+        )
     return notice
 
 

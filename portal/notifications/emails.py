@@ -1,0 +1,127 @@
+"""The emails residents and staff get: Vietnamese, plain text and HTML, from templates.
+
+Every email to a subscriber carries a one-click unsubscribe link and the List-Unsubscribe /
+List-Unsubscribe-Post headers of RFC 8058, and a link to the preferences page.
+"""
+
+from email.utils import make_msgid
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+CONFIRM_SALT = "notifications.confirm"
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+PREFERENCES_SALT = "notifications.preferences"
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def mail_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def confirm_url(subscription) -> str:
+    token = signing.dumps(subscription.pk, salt=CONFIRM_SALT)
+    return absolute(reverse("notifications:confirm", kwargs={"token": token}))
+
+
+def unsubscribe_url(subscription) -> str:
+    token = signing.dumps(subscription.pk, salt=UNSUBSCRIBE_SALT)
+    return absolute(reverse("notifications:unsubscribe", kwargs={"token": token}))
+
+
+def preferences_url(subscriber) -> str:
+    token = signing.dumps(subscriber.pk, salt=PREFERENCES_SALT)
+    return absolute(reverse("notifications:preferences", kwargs={"token": token}))
+
+
+def _message(
+    *, to: str, template: str, context: dict, message_id: str, unsubscribe: str | None = None
+) -> EmailMultiAlternatives:
+    context = {**context, "site_url": settings.SITE_URL, "unsubscribe_url": unsubscribe}
+    subject = render_to_string(f"notifications/email/{template}_subject.txt", context)
+    headers = {"Message-ID": message_id}
+    if unsubscribe:
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=render_to_string(f"notifications/email/{template}.txt", context),
+        to=[to],
+        headers=headers,
+    )
+    message.attach_alternative(
+        render_to_string(f"notifications/email/{template}.html", context), "text/html"
+    )
+    return message
+
+
+def confirmation_message(subscription) -> EmailMultiAlternatives:
+    return _message(
+        to=subscription.subscriber.email,
+        template="confirm",
+        context={
+            "followed": subscription.followed,
+            "confirm_url": confirm_url(subscription),
+            "days": settings.NOTIFY_CONFIRM_DAYS,
+        },
+        message_id=make_msgid("confirm", domain=mail_domain()),
+    )
+
+
+def delivery_message(delivery) -> EmailMultiAlternatives:
+    """The email of one delivery; its Message-ID names the delivery, so a retry writes the
+    same message."""
+    subscription = delivery.subscription
+    return _message(
+        to=subscription.subscriber.email,
+        template="event",
+        context={
+            "event": delivery.event,
+            "event_url": absolute(delivery.event.path),
+            "followed": subscription.followed,
+            "preferences_url": preferences_url(subscription.subscriber),
+        },
+        message_id=f"<delivery-{delivery.pk}@{mail_domain()}>",
+        unsubscribe=unsubscribe_url(subscription),
+    )
+
+
+def digest_message(subscriber, week_start, items: list) -> EmailMultiAlternatives:
+    """`items`: (subscription, [events]) for each followed unit or procedure that changed."""
+    first = items[0][0]
+    return _message(
+        to=subscriber.email,
+        template="digest",
+        context={
+            "week_start": week_start,
+            "items": [
+                {
+                    "followed": subscription.followed,
+                    "unsubscribe_url": unsubscribe_url(subscription),
+                    "events": [{"event": e, "url": absolute(e.path)} for e in events],
+                }
+                for subscription, events in items
+            ],
+            "preferences_url": preferences_url(subscriber),
+        },
+        message_id=f"<digest-{subscriber.pk}-{week_start:%Y%m%d}@{mail_domain()}>",
+        unsubscribe=unsubscribe_url(first) if len(items) == 1 else preferences_url(subscriber),
+    )
+
+
+def staff_reminder_message(*, to: list[str], point, reasons: list[str], edit_url: str):
+    message = _message(
+        to=to[0],
+        template="staff_reminder",
+        context={"point": point, "reasons": reasons, "edit_url": absolute(edit_url)},
+        message_id=make_msgid("reminder", domain=mail_domain()),
+    )
+    message.to = to
+    return message
