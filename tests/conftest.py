@@ -7,11 +7,26 @@ from wards.models import Province, Unit
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The real administrative data, loaded once for the whole session; each test runs in a
-    transaction on top of it."""
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_keepdb, django_db_createdb
+):
+    """The test database with the real administrative data, loaded once for the whole
+    session; each test runs in a transaction on top of it. Set up here rather than by
+    pytest-django, which creates no database when only the chaos tests (which commit, so
+    use no `db` fixture) are selected."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    keepdb = django_db_keepdb and not django_db_createdb
+    verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
+        databases = setup_databases(
+            verbosity=verbosity, interactive=False, keepdb=keepdb, aliases={"default"}
+        )
         call_command("setup_data", verbosity=0)
+    yield
+    if not keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(databases, verbosity=verbosity)
 
 
 @pytest.fixture

@@ -103,7 +103,7 @@ def weekly_digest_send(*, today: date) -> int:
                 for s in subscriber.followed
             ]
             with transaction.atomic():
-                count = sum(len(events) for _, events in items)
+                count = sum(len(found) for _, found in items)
                 if not _claim(
                     DigestSend, subscriber=subscriber, week_start=week_start, events=count
                 ):
@@ -204,8 +204,10 @@ def link_fetch(url: str) -> tuple[bool, str]:
         except HTTPError as error:
             if error.code not in (405, 501):
                 raise
+            error.close()
             status = _status(url, "GET")
     except HTTPError as error:  # a 3xx lands here only when urllib won't follow it (304, loop)
+        error.close()
         status = error.code
     except (OSError, http.client.HTTPException, ValueError) as error:
         reason = getattr(error, "reason", None) or error

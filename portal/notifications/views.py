@@ -18,7 +18,6 @@ from portal.notifications.forms import PreferencesForm, SubscribeForm
 from portal.notifications.models import SubscriptionStatus
 
 
-
 def _address_key(group: str, request: HttpRequest) -> str:
     return request.POST.get("email", "").strip().lower()
 

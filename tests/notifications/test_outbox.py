@@ -65,9 +65,7 @@ def test_a_change_that_rolls_back_leaves_no_event(point, follower):
 
 
 @pytest.mark.django_db
-def test_only_confirmed_immediate_followers_of_that_unit_get_deliveries(
-    point, follower, ba_dinh
-):
+def test_only_confirmed_immediate_followers_of_that_unit_get_deliveries(point, follower, ba_dinh):
     from portal.notifications.models import Frequency, Subscriber, SubscriptionStatus
 
     def subscribe(email, unit, **kwargs):
@@ -103,7 +101,11 @@ def test_each_kind_of_public_change_writes_an_event(point, cau_giay_editor):
         user=cau_giay_editor,
     )
     notice_publish(
-        unit=unit, kind="thong_bao", title="Lịch tiếp dân", body="<p>x</p>", ends_on=None,
+        unit=unit,
+        kind="thong_bao",
+        title="Lịch tiếp dân",
+        body="<p>x</p>",
+        ends_on=None,
         user=cau_giay_editor,
     )
     procedure = Procedure.objects.get(slug="dang-ky-khai-sinh")
