@@ -219,9 +219,7 @@ class OnlineLinkCheck(models.Model):
     """The last checks of a procedure's online-service link. A link is called broken only
     after several failures in a row, so one slow night of the national portal is no alarm."""
 
-    procedure = models.OneToOneField(
-        Procedure, on_delete=models.CASCADE, related_name="link_check"
-    )
+    procedure = models.OneToOneField(Procedure, on_delete=models.CASCADE, related_name="link_check")
     url = models.URLField(max_length=500)
     state = models.CharField(max_length=10, choices=LinkState.choices, default=LinkState.OK)
     consecutive_failures = models.PositiveSmallIntegerField(default=0)

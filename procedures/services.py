@@ -44,7 +44,9 @@ def procedures_set_status(*, procedures: QuerySet[Procedure], status: str, user)
     return changed
 
 
-def procedure_announce(*, procedure: Procedure, kind: str = EventKind.PROCEDURE_CHANGED, changes=()):
+def procedure_announce(
+    *, procedure: Procedure, kind: str = EventKind.PROCEDURE_CHANGED, changes=()
+):
     """Tell the procedure's followers, in the transaction of the change (published ones only)."""
     if procedure.status != Status.PUBLISHED:
         return None
@@ -75,7 +77,11 @@ def catalogue_editors_group_ensure() -> Group:
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
 # The catalogue's seed files, each a JSON list of records with their sources.
-SEED_FILES = [SEED_DIR / "procedures.json", SEED_DIR / "procedures_extra.json"]
+SEED_FILES = [
+    SEED_DIR / "procedures.json",
+    SEED_DIR / "procedures_extra.json",
+    SEED_DIR / "procedures_more.json",
+]
 SHORT_TEXT = 300
 
 

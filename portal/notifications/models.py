@@ -174,6 +174,9 @@ class Delivery(models.Model):
         verbose_name = _("thư đã gửi")
         verbose_name_plural = _("thư đã gửi")
 
+    def __str__(self) -> str:
+        return f"{self.event} → {self.subscription.subscriber}"
+
 
 class DigestSend(models.Model):
     """The weekly digest of one subscriber for one week, sent at most once."""
@@ -185,10 +188,11 @@ class DigestSend(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["subscriber", "week_start"], name="one_digest_per_week"
-            )
+            models.UniqueConstraint(fields=["subscriber", "week_start"], name="one_digest_per_week")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber} {self.week_start}"
 
 
 class ReminderReason(models.TextChoices):
@@ -213,3 +217,6 @@ class StaffReminder(models.Model):
                 fields=["service_point", "reason", "week_start"], name="one_reminder_per_week"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.service_point} {self.reason} {self.week_start}"

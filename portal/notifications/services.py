@@ -117,9 +117,9 @@ def subscription_confirm(*, subscription: Subscription) -> Subscription:
 
 
 def subscription_end(*, subscription: Subscription) -> Subscription:
-    Subscription.objects.filter(pk=subscription.pk).exclude(
-        status=SubscriptionStatus.ENDED
-    ).update(status=SubscriptionStatus.ENDED, ended_at=timezone.now())
+    Subscription.objects.filter(pk=subscription.pk).exclude(status=SubscriptionStatus.ENDED).update(
+        status=SubscriptionStatus.ENDED, ended_at=timezone.now()
+    )
     subscription.refresh_from_db()
     return subscription
 

@@ -77,6 +77,7 @@ def remind_staff() -> int:
     return periodic.staff_reminders_send(today=timezone.localdate())
 
 
-@shared_task(name="notifications.check_links")
+# One request after another, each up to 10 s: longer limits than the default.
+@shared_task(name="notifications.check_links", soft_time_limit=1800, time_limit=1900)
 def check_links() -> int:
     return periodic.online_links_check()

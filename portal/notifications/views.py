@@ -29,7 +29,7 @@ def rate_limited(request: HttpRequest, exception=None) -> HttpResponse:
 
 @require_POST
 @ratelimit(key="ip", rate=lambda group, request: settings.NOTIFY_RATE_PER_IP, block=False)
-@ratelimit(key=_address_key, rate=lambda group, request: settings.NOTIFY_RATE_PER_ADDRESS, block=False)
+@ratelimit(key=_address_key, rate=lambda group, req: settings.NOTIFY_RATE_PER_ADDRESS, block=False)
 def subscribe(request: HttpRequest) -> HttpResponse:
     if getattr(request, "limited", False):
         return rate_limited(request)
@@ -125,5 +125,5 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
         )
         saved = True
         subscriptions = [s for s in subscriptions if s.pk in form.cleaned_data["keep"]]
-    context = {"form": form, "saved": saved, "subscriber": subscriber, "subscriptions": subscriptions}
+    context = {"form": form, "saved": saved, "subscriber": subscriber}
     return render(request, "notifications/preferences.html", context)

@@ -150,4 +150,3 @@ def test_a_change_committed_while_the_broker_is_down_is_delivered_once_it_is_bac
     assert _recipients(maildir) == [address]
     event.refresh_from_db()
     assert event.fanned_out_at is not None
-

@@ -1,6 +1,7 @@
 """Real Celery worker processes for the chaos tests and the notification benchmark: started
 on the machine's Redis against the database this process uses, and killed like a crash."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -16,7 +17,8 @@ def database_url() -> str:
     from django.db import connection
 
     db = connection.settings_dict
-    return f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    user, host, port = db["USER"] or "postgres", db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    return f"postgres://{user}@{host}:{port}/{db['NAME']}"
 
 
 def start_worker(*, broker_url: str, maildir: Path, log: Path, **env: str) -> subprocess.Popen:
@@ -56,10 +58,8 @@ def start_worker(*, broker_url: str, maildir: Path, log: Path, **env: str) -> su
 
 def kill(worker: subprocess.Popen) -> None:
     """SIGKILL the worker and its pool children: nothing gets to clean up."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(worker.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     worker.wait(timeout=10)
 
 

@@ -124,8 +124,15 @@ def test_migrations_match_the_models():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
-def test_celery_app_takes_its_settings_from_django(settings):
+def test_celery_app_takes_its_settings_from_django():
     from portal.celery import app
 
     assert app.conf.timezone == "Asia/Ho_Chi_Minh"
-    assert app.conf.task_always_eager == settings.CELERY_TASK_ALWAYS_EAGER
+    assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
+    assert app.conf.worker_prefetch_multiplier == 1
+    longest = max(app.conf.task_time_limit, 1900)  # check_links sets its own, longer limit
+    assert app.conf.broker_transport_options["visibility_timeout"] > longest
+    code = "from portal.celery import app; print(app.conf.task_always_eager)"
+    assert run_django(code).stdout.strip() == "True"  # no broker: the embedded default
+    with_broker = run_django(code, CELERY_BROKER_URL="redis://127.0.0.1:6379/0")
+    assert with_broker.stdout.strip() == "False"

@@ -157,10 +157,11 @@ def notice_publish(*, unit: Unit, kind: str, title: str, body: str, ends_on, use
         created_by=user,
     )
     notice._history_user = user
+    closure = kind == NoticeKind.CLOSURE
     with transaction.atomic():
         notice.save()
         event_record(
-            kind=EventKind.CLOSURE_ADDED if kind == NoticeKind.CLOSURE else EventKind.NOTICE_PUBLISHED,
+            kind=EventKind.CLOSURE_ADDED if closure else EventKind.NOTICE_PUBLISHED,
             unit=unit,
             title=f"{unit.full_name}: {title}",
             path=unit.get_absolute_url(),

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from portal.notifications.periodic import schedules_ensure
 from procedures.services import (
     SeedError,
     catalogue_editors_group_ensure,
@@ -23,7 +24,7 @@ class Command(BaseCommand):
     help = (
         "Load all real data: provinces, units, former units and succession; the units' "
         "service points from the ward-offices CSV when it is present; public holidays; the "
-        "seed catalogue of procedures. "
+        "seed catalogue of procedures; the schedules of the periodic jobs. "
         "Idempotent: a second run with the same sources changes nothing."
     )
 
@@ -42,6 +43,8 @@ class Command(BaseCommand):
         created = public_holidays_load(years=holiday_years(timezone.localdate()))
         self.say(f"Public holidays: {created} created.")
         self.load_catalogue()
+        schedules_ensure()
+        self.say("Periodic jobs: schedules present (admins edit them under Periodic tasks).")
 
     def load_catalogue(self) -> None:
         catalogue_editors_group_ensure()
