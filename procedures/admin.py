@@ -5,7 +5,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal.notifications.models import EventKind
 from portal.text import fold
-from procedures.models import Cost, LegalBasis, Procedure, ProcedureStep, RequiredDocument
+from procedures.models import (
+    Cost,
+    LegalBasis,
+    OnlineLinkCheck,
+    Procedure,
+    ProcedureStep,
+    RequiredDocument,
+)
 from procedures.resources import ProcedureResource
 from procedures.services import procedure_announce, procedures_set_status
 
@@ -84,3 +91,16 @@ class ProcedureAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def withdraw(self, request, queryset):
         count = procedures_set_status(procedures=queryset, status="withdrawn", user=request.user)
         self.message_user(request, _("Đã bãi bỏ %d thủ tục.") % count, messages.SUCCESS)
+
+
+@admin.register(OnlineLinkCheck)
+class OnlineLinkCheckAdmin(admin.ModelAdmin):
+    """The nightly check of online-service links; a link is "hỏng" after three failures."""
+
+    list_display = ["procedure", "state", "consecutive_failures", "last_checked_at", "last_result"]
+    list_filter = ["state"]
+    search_fields = ["procedure__name", "url"]
+    readonly_fields = [f.name for f in OnlineLinkCheck._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

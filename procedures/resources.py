@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from import_export import fields, resources
 
 from procedures.models import Cost, LegalBasis, Procedure, ProcedureStep, RequiredDocument
@@ -98,7 +99,20 @@ class ProcedureResource(resources.ModelResource):
             row[f"_{column}"] = _parse(column, row.get(column))
             _validate(column, row[f"_{column}"])
 
+    def before_save_instance(self, instance: Procedure, row, **kwargs) -> None:
+        stored = Procedure.objects.filter(pk=instance.pk).first() if instance.pk else None
+        row["_changes"] = _changes(stored, instance, row) if stored else []
+        row["_published_now"] = bool(stored) and stored.status != instance.status
+
     def after_save_instance(self, instance: Procedure, row, **kwargs) -> None:
+        # A dry run rolls back its transaction, and the events it wrote with it.
+        from portal.notifications.models import EventKind
+        from procedures.services import procedure_announce
+
+        if row.get("_published_now") and instance.status == "published":
+            procedure_announce(procedure=instance, kind=EventKind.PROCEDURE_PUBLISHED)
+        elif row.get("_changes"):
+            procedure_announce(procedure=instance, changes=row["_changes"])
         for column, (model, _keys) in NESTED.items():
             model.objects.filter(procedure=instance).delete()
             items = row[f"_{column}"]
@@ -107,6 +121,26 @@ class ProcedureResource(resources.ModelResource):
                 model(procedure=instance, **item, **extra(number))
                 for number, item in enumerate(items, start=1)
             )
+
+
+def _changes(stored: Procedure, incoming: Procedure, row) -> list[tuple[str, str, str]]:
+    """What an imported row changes in a stored procedure, old → new, as residents read it."""
+    changes = []
+    for name in ProcedureResource._meta.fields:
+        if name in NESTED or name in {"slug", "status"}:
+            continue
+        old, new = getattr(stored, name), getattr(incoming, name)
+        if old != new:
+            field = Procedure._meta.get_field(name)
+            changes.append((str(field.verbose_name), _text(old), _text(new)))
+    for column, (model, _keys) in NESTED.items():
+        if _dump(stored, column) != json.dumps(row[f"_{column}"], ensure_ascii=False):
+            changes.append((str(model._meta.verbose_name_plural), "", gettext("đã cập nhật")))
+    return changes
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 def _validate(column: str, items: list[dict[str, Any]]) -> None:

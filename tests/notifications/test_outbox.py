@@ -139,3 +139,23 @@ def test_the_sweeper_dispatches_what_is_still_pending(point, follower, mailoutbo
     assert len(mailoutbox) == 1 and Event.objects.get().fanned_out_at is not None
     assert outbox_sweep(older_than=timedelta(0)).events == 0
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_catalogue_import_announces_only_what_it_changed():
+    import json
+
+    from procedures.services import catalogue_export, catalogue_import
+
+    exported = json.loads(catalogue_export(file_format="json"))
+    assert catalogue_import(data=json.dumps(exported), file_format="json", dry_run=False).imported
+    assert not Event.objects.exists()  # the same catalogue again: nothing to tell
+
+    row = next(r for r in exported if r["slug"] == "dang-ky-khai-sinh")
+    row["processing_note"] = "Trong ngày"
+    assert catalogue_import(data=json.dumps(exported), file_format="json", dry_run=True)
+    assert not Event.objects.exists()  # a preview tells nobody
+    catalogue_import(data=json.dumps(exported), file_format="json", dry_run=False)
+    event = Event.objects.get()
+    assert event.kind == EventKind.PROCEDURE_CHANGED and event.procedure.slug == row["slug"]
+    assert event.changes[0]["new"] == "Trong ngày"
