@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from portal.htmx import template_for, wants_fragment
+from procedures.selectors import filing_context
 from wards import selectors
 from wards.forms import ConvertForm, UnitFilterForm
 from wards.models import Province, Unit
@@ -76,4 +77,6 @@ def convert(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         matches = selectors.former_unit_resolve(query=form.cleaned_data["q"], limit=10)
     template = template_for(request, "wards/convert.html", "results")
-    return render(request, template, {"form": form, "matches": matches})
+    context = {"form": form, "matches": matches}
+    context |= filing_context(slug=request.GET.get("thu_tuc", ""))
+    return render(request, template, context)

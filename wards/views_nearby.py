@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from portal.htmx import template_for
+from procedures.selectors import filing_context
 from wards.forms import NearbyForm
 from wards.nearby import service_points_nearest
 
@@ -23,4 +24,6 @@ def nearby(request: HttpRequest) -> HttpResponse:
             latitude=latitude, longitude=longitude, now=timezone.localtime()
         )
     template = template_for(request, "wards/nearby.html", "results")
-    return render(request, template, {"form": form, "results": results})
+    context = {"form": form, "results": results}
+    context |= filing_context(slug=request.GET.get("thu_tuc", ""))
+    return render(request, template, context)
