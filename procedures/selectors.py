@@ -14,5 +14,6 @@ def filing_context(*, slug: str) -> dict:
     procedure = procedure_published(slug=slug)
     if procedure is None:
         return {"for_procedure": None, "filing_codes": frozenset()}
-    codes = Unit.objects.filter(province__code=settings.DEFAULT_PROVINCE_CODE)
-    return {"for_procedure": procedure, "filing_codes": frozenset(codes.values_list("code", flat=True))}
+    units = Unit.objects.filter(province__code=settings.DEFAULT_PROVINCE_CODE)
+    codes = frozenset(units.values_list("code", flat=True))
+    return {"for_procedure": procedure, "filing_codes": codes}
