@@ -175,7 +175,10 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cổng phường xã Hà Nội <no-reply@localhost>")
 # The address emails link back to (confirmation, unsubscribe and preferences links).
-SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
+# Production must say it: emails with localhost links would reach residents otherwise.
+SITE_URL = (
+    env_required("SITE_URL") if PRODUCTION else env_str("SITE_URL", "http://localhost:8000")
+).rstrip("/")
 
 # Notifications (see portal/notifications).
 NOTIFY_CONFIRM_DAYS = env_int("NOTIFY_CONFIRM_DAYS", 3)

@@ -20,6 +20,7 @@ SETTINGS_VARIABLES = (
     "DEBUG",
     "ALLOWED_HOSTS",
     "PORTAL_ENV",
+    "SITE_URL",
 )
 
 
@@ -94,6 +95,18 @@ def test_production_without_a_secret_key_stops_the_start():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_production_without_the_site_address_for_emails_stops_the_start():
+    result = run_django(
+        "",
+        PORTAL_ENV="production",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="congphuongxa.vn",
+        DATABASE_URL="sqlite:///unused.sqlite3",
+    )
+    assert result.returncode != 0
+    assert "SITE_URL must be set" in result.stderr
+
+
 def test_check_deploy_reports_nothing_with_production_variables(tmp_path):
     clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
     env = {
@@ -102,6 +115,7 @@ def test_check_deploy_reports_nothing_with_production_variables(tmp_path):
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "congphuongxa.vn",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "SITE_URL": "https://congphuongxa.vn",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
