@@ -24,6 +24,11 @@ def _address_key(group: str, request: HttpRequest) -> str:
 
 def rate_limited(request: HttpRequest, exception=None) -> HttpResponse:
     message = _("Bạn đã gửi nhiều yêu cầu quá. Hãy thử lại sau một giờ.")
+    if request.htmx:
+        # htmx swaps only 2xx answers: the message replaces the form where it was.
+        form = SubscribeForm(request.POST)
+        context = {"form": form, "message": message}
+        return render(request, "notifications/_subscribe.html", context)
     return render(request, "notifications/message.html", {"message": message}, status=429)
 
 
@@ -34,16 +39,15 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     if getattr(request, "limited", False):
         return rate_limited(request)
     form = SubscribeForm(request.POST)
-    status, done = 200, False
-    if form.is_valid():
+    done = form.is_valid()
+    if done:
         services.subscription_request(
             email=form.cleaned_data["email"],
             unit=form.cleaned_data["unit"],
             procedure=form.cleaned_data["procedure"],
         )
-        done = True
-    else:
-        status = 400
+    # Errors too answer 200 (as the staff forms do): htmx swaps only 2xx answers.
+    status = 200 if done or request.htmx else 400
     context = {"form": form, "done": done, "followed": _followed(form)}
     template = template_for(request, "notifications/subscribe.html", "subscribe_form")
     return render(request, template, context, status=status)
