@@ -77,20 +77,56 @@ def confirmation_message(subscription) -> EmailMultiAlternatives:
 
 def delivery_message(delivery) -> EmailMultiAlternatives:
     """The email of one delivery; its Message-ID names the delivery, so a retry writes the
-    same message."""
+    same message. The body is rendered once per event and followed unit or procedure, then
+    given each subscriber's own links (a mail merge: rendering per subscriber was most of
+    the time a fan-out took)."""
     subscription = delivery.subscription
-    return _message(
-        to=subscription.subscriber.email,
-        template="event",
-        context={
-            "event": delivery.event,
-            "event_url": absolute(delivery.event.path),
-            "followed": subscription.followed,
-            "preferences_url": preferences_url(subscription.subscriber),
+    subject, text, html = _event_body(delivery.event, subscription.followed)
+    links = {
+        _UNSUBSCRIBE: unsubscribe_url(subscription),
+        _PREFERENCES: preferences_url(subscription.subscriber),
+    }
+    for placeholder, url in links.items():
+        text, html = text.replace(placeholder, url), html.replace(placeholder, url)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[subscription.subscriber.email],
+        headers={
+            "Message-ID": f"<delivery-{delivery.pk}@{mail_domain()}>",
+            "List-Unsubscribe": f"<{links[_UNSUBSCRIBE]}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
-        message_id=f"<delivery-{delivery.pk}@{mail_domain()}>",
-        unsubscribe=unsubscribe_url(subscription),
     )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+_UNSUBSCRIBE, _PREFERENCES = "@@unsubscribe-url@@", "@@preferences-url@@"
+_bodies: dict[tuple, tuple[str, str, str]] = {}
+
+
+def _event_body(event, followed) -> tuple[str, str, str]:
+    # created_at as well: a rolled-back test or a restored database may reuse an id.
+    key = (event.pk, event.created_at, type(followed).__name__, followed.pk)
+    if key not in _bodies:
+        if len(_bodies) > 64:
+            _bodies.clear()
+        context = {
+            "event": event,
+            "event_url": absolute(event.path),
+            "followed": followed,
+            "site_url": settings.SITE_URL,
+            "unsubscribe_url": _UNSUBSCRIBE,
+            "preferences_url": _PREFERENCES,
+        }
+        subject = render_to_string("notifications/email/event_subject.txt", context)
+        _bodies[key] = (
+            " ".join(subject.split()),
+            render_to_string("notifications/email/event.txt", context),
+            render_to_string("notifications/email/event.html", context),
+        )
+    return _bodies[key]
 
 
 def digest_message(subscriber, week_start, items: list) -> EmailMultiAlternatives:
