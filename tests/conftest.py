@@ -84,9 +84,3 @@ def celery_runs_in_process():
     app.conf.task_always_eager = True
     yield app
 
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    from django.core.cache import cache
-
-    cache.clear()

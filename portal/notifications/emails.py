@@ -41,30 +41,40 @@ def preferences_url(subscriber) -> str:
     return absolute(reverse("notifications:preferences", kwargs={"token": token}))
 
 
-def _message(
-    *, to: str, template: str, context: dict, message_id: str, unsubscribe: str | None = None
-) -> EmailMultiAlternatives:
-    context = {**context, "site_url": settings.SITE_URL, "unsubscribe_url": unsubscribe}
+def _render(template: str, context: dict) -> tuple[str, str, str]:
+    """Subject (on one line), plain text and HTML of one of the email templates."""
+    context = {"site_url": settings.SITE_URL, **context}
     subject = render_to_string(f"notifications/email/{template}_subject.txt", context)
+    return (
+        " ".join(subject.split()),
+        render_to_string(f"notifications/email/{template}.txt", context),
+        render_to_string(f"notifications/email/{template}.html", context),
+    )
+
+
+def _assemble(
+    *, to: list[str], parts: tuple[str, str, str], message_id: str, unsubscribe: str | None
+) -> EmailMultiAlternatives:
+    subject, text, html = parts
     headers = {"Message-ID": message_id}
     if unsubscribe:
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=render_to_string(f"notifications/email/{template}.txt", context),
-        to=[to],
-        headers=headers,
-    )
-    message.attach_alternative(
-        render_to_string(f"notifications/email/{template}.html", context), "text/html"
-    )
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers=headers)
+    message.attach_alternative(html, "text/html")
     return message
+
+
+def _message(
+    *, to: list[str], template: str, context: dict, message_id: str, unsubscribe: str | None = None
+) -> EmailMultiAlternatives:
+    parts = _render(template, {**context, "unsubscribe_url": unsubscribe})
+    return _assemble(to=to, parts=parts, message_id=message_id, unsubscribe=unsubscribe)
 
 
 def confirmation_message(subscription) -> EmailMultiAlternatives:
     return _message(
-        to=subscription.subscriber.email,
+        to=[subscription.subscriber.email],
         template="confirm",
         context={
             "followed": subscription.followed,
@@ -88,18 +98,12 @@ def delivery_message(delivery) -> EmailMultiAlternatives:
     }
     for placeholder, url in links.items():
         text, html = text.replace(placeholder, url), html.replace(placeholder, url)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
+    return _assemble(
         to=[subscription.subscriber.email],
-        headers={
-            "Message-ID": f"<delivery-{delivery.pk}@{mail_domain()}>",
-            "List-Unsubscribe": f"<{links[_UNSUBSCRIBE]}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        parts=(subject, text, html),
+        message_id=f"<delivery-{delivery.pk}@{mail_domain()}>",
+        unsubscribe=links[_UNSUBSCRIBE],
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 _UNSUBSCRIBE, _PREFERENCES = "@@unsubscribe-url@@", "@@preferences-url@@"
@@ -116,16 +120,10 @@ def _event_body(event, followed) -> tuple[str, str, str]:
             "event": event,
             "event_url": absolute(event.path),
             "followed": followed,
-            "site_url": settings.SITE_URL,
             "unsubscribe_url": _UNSUBSCRIBE,
             "preferences_url": _PREFERENCES,
         }
-        subject = render_to_string("notifications/email/event_subject.txt", context)
-        _bodies[key] = (
-            " ".join(subject.split()),
-            render_to_string("notifications/email/event.txt", context),
-            render_to_string("notifications/email/event.html", context),
-        )
+        _bodies[key] = _render("event", context)
     return _bodies[key]
 
 
@@ -133,7 +131,7 @@ def digest_message(subscriber, week_start, items: list) -> EmailMultiAlternative
     """`items`: (subscription, [events]) for each followed unit or procedure that changed."""
     first = items[0][0]
     return _message(
-        to=subscriber.email,
+        to=[subscriber.email],
         template="digest",
         context={
             "week_start": week_start,
@@ -153,11 +151,9 @@ def digest_message(subscriber, week_start, items: list) -> EmailMultiAlternative
 
 
 def staff_reminder_message(*, to: list[str], point, reasons: list[str], edit_url: str):
-    message = _message(
-        to=to[0],
+    return _message(
+        to=to,
         template="staff_reminder",
         context={"point": point, "reasons": reasons, "edit_url": absolute(edit_url)},
         message_id=make_msgid("reminder", domain=mail_domain()),
     )
-    message.to = to
-    return message

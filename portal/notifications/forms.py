@@ -34,10 +34,6 @@ class SubscribeForm(forms.Form):
             )
         return data
 
-    @property
-    def followed(self):
-        return self.initial.get("unit") or self.initial.get("procedure")
-
 
 class PreferencesForm(forms.Form):
     frequency = forms.ChoiceField(

@@ -12,7 +12,7 @@ server accepting a message and the commit would send that one message again on r
 
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
@@ -38,7 +38,8 @@ class MaildirBackend(BaseEmailBackend):
             mime = message.message()
             name = message_file_name(mime["Message-ID"])
             (self.root / "tmp" / name).write_bytes(mime.as_bytes(linesep="\n"))
-            _after_commit(lambda name=name: publish(self.root, name))
+            # Runs at once outside a transaction, after the commit inside one, never on rollback.
+            transaction.on_commit(lambda name=name: publish(self.root, name))
             count += 1
         return count
 
@@ -59,11 +60,3 @@ def publish(root: Path, name: str) -> bool:
 def pending_files(root: Path) -> list[str]:
     folder = root / "tmp"
     return sorted(path.name for path in folder.iterdir()) if folder.is_dir() else []
-
-
-def _after_commit(callback: Callable[[], object]) -> None:
-    """Run now outside a transaction, or once the current one commits (never on rollback)."""
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(callback)
-    else:
-        callback()

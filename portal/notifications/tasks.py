@@ -34,14 +34,18 @@ def fan_out_event(event_id: int) -> int:
     return len(batches)
 
 
+def _retry_if_transient(task, error: Exception) -> None:
+    """Retry later (30 s, 60 s, 120 s…) when the mail server's trouble may pass."""
+    if _transient(error) and task.request.retries < MAX_RETRIES:
+        raise task.retry(exc=error, countdown=30 * 2**task.request.retries) from error
+
+
 @shared_task(name="notifications.send_deliveries", bind=True, max_retries=MAX_RETRIES)
 def send_deliveries(self, delivery_ids: list[int]) -> int:
     try:
         return services.deliveries_send(delivery_ids=delivery_ids).sent
     except Exception as error:
-        if _transient(error) and self.request.retries < MAX_RETRIES:
-            # 30 s, 60 s, 120 s… with jitter from Celery's default.
-            raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
+        _retry_if_transient(self, error)
         services.delivery_failed(delivery_ids=delivery_ids, error=repr(error))
         raise
 
@@ -51,8 +55,7 @@ def send_confirmation(self, subscription_id: int) -> bool:
     try:
         return services.confirmation_send(subscription_id=subscription_id)
     except Exception as error:
-        if _transient(error) and self.request.retries < MAX_RETRIES:
-            raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
+        _retry_if_transient(self, error)
         raise
 
 

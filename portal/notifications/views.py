@@ -128,6 +128,5 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
             keep=set(form.cleaned_data["keep"]),
         )
         saved = True
-        subscriptions = [s for s in subscriptions if s.pk in form.cleaned_data["keep"]]
     context = {"form": form, "saved": saved, "subscriber": subscriber}
     return render(request, "notifications/preferences.html", context)

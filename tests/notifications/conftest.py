@@ -3,6 +3,14 @@ import pytest
 from portal.notifications.models import Subscriber, Subscription, SubscriptionStatus
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """The subscription limits count in the cache; each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def point(cau_giay):
     return cau_giay.service_points.order_by("pk").first()
