@@ -83,4 +83,3 @@ def celery_runs_in_process():
 
     app.conf.task_always_eager = True
     yield app
-
