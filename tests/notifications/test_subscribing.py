@@ -85,6 +85,7 @@ def test_a_bad_address_is_shown_again_with_the_error(client, cau_giay):
 @pytest.mark.django_db
 def test_an_unknown_unit_or_missing_target_is_a_clear_error(client):
     url = reverse("notifications:subscribe")
+    assert client.get(url).status_code == 405  # only the form posts here
     for data in ({"email": "a@example.com", "don_vi": "99999"}, {"email": "a@example.com"}):
         response = client.post(url, data)
         assert response.status_code == 400

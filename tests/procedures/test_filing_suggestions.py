@@ -45,3 +45,5 @@ def test_an_unknown_or_unpublished_procedure_suggests_nothing(client):
     for slug in ["khong-co", "<script>"]:
         html = client.get(reverse("convert"), {"q": "quan hoa", "thu_tuc": slug}).content.decode()
         assert "Nộp “" not in html and "<script>" not in html.split("</header>")[-1]
+        nearby = client.get(reverse("nearby"), {"don_vi": "00166", "thu_tuc": slug})
+        assert nearby.status_code == 200 and "Nộp “" not in nearby.content.decode()
