@@ -210,10 +210,10 @@ LOGGING = {
 }
 DEFAULT_PROVINCE_CODE = "01"  # Thành phố Hà Nội
 
-# The ward-offices CSV lives beside the repository (../shared/data), never inside it;
-# setup_data imports it when the file is there.
+# The service points' source: the project's own copy (wards/data/README.md says where it
+# comes from and how to refresh it); WARD_OFFICES_CSV loads another file of the same columns.
 WARD_OFFICES_CSV = Path(
-    env_str("WARD_OFFICES_CSV", str(BASE_DIR.parent / "shared/data/ward-offices-2025-07-17.csv"))
+    env_str("WARD_OFFICES_CSV", str(BASE_DIR / "wards/data/ward-offices-2025-07-17.csv"))
 )
 
 # bench/ measures a minimal JSON view beside real endpoints (the server's ceiling); the

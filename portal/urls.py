@@ -19,6 +19,7 @@ urlpatterns = [
     path("don-vi/", include("wards.urls")),
     path("can-bo/", include("wards.staff_urls")),
     path("thong-bao/", include("portal.notifications.urls")),
+    path("tai-khoan/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("tai-khoan/", include("django.contrib.auth.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -43,3 +45,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def bench_ceiling(request: HttpRequest) -> JsonResponse:
     """The least a Django view can do, for benchmarks to compare real endpoints with."""
     return JsonResponse({"ok": True})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Reset links point at SITE_URL, the address the portal is served at, never at
+    whatever Host header the request carried."""
+
+    def form_valid(self, form):
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)

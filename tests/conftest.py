@@ -3,7 +3,20 @@ import os
 import pytest
 from django.core.management import call_command
 
+from tests import outside_reads
 from wards.models import Province, Unit
+
+OUTSIDE_READS = outside_reads.install()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run if anything read a file beside the repository (tests/outside_reads.py)."""
+    if OUTSIDE_READS.paths:
+        listed = "\n  ".join(sorted(set(OUTSIDE_READS.paths)))
+        session.config.get_terminal_writer().line(
+            f"\nFAILED: the session read files outside the repository:\n  {listed}", red=True
+        )
+        session.exitstatus = 1
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ from wards.services.service_points import (
     public_holidays_load,
     service_points_import_offices,
 )
+from wards.services.staff_accounts import set_password_url, staff_account_invite
 
 __all__ = [
     "ImportSummary",
@@ -15,4 +16,6 @@ __all__ = [
     "holiday_years",
     "public_holidays_load",
     "service_points_import_offices",
+    "set_password_url",
+    "staff_account_invite",
 ]

@@ -23,8 +23,8 @@ from wards.sources.records import SourceDataError
 class Command(BaseCommand):
     help = (
         "Load all real data: provinces, units, former units and succession; the units' "
-        "service points from the ward-offices CSV when it is present; public holidays; the "
-        "seed catalogue of procedures; the schedules of the periodic jobs. "
+        "service points from the ward-offices CSV (the project's copy, or WARD_OFFICES_CSV); "
+        "public holidays; the seed catalogue of procedures; the schedules of the periodic jobs. "
         "Idempotent: a second run with the same sources changes nothing."
     )
 
@@ -61,8 +61,10 @@ class Command(BaseCommand):
     def import_offices(self) -> None:
         path = settings.WARD_OFFICES_CSV
         if not path.is_file():
-            self.say(f"No ward-offices file at {path}: service points not imported.")
-            return
+            raise CommandError(
+                f"No ward-offices file at {path}. The project ships its own copy under "
+                "wards/data/; WARD_OFFICES_CSV, when set, must name a file of the same columns."
+            )
         offices = service_points_import_offices(records=ward_offices.load(path))
         self.say(
             f"Service points from {path.name}: {offices.created} created, "

@@ -1,0 +1,80 @@
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from wards.models import StaffMembership, StaffRole
+
+LINK = re.compile(r"https?://\S+/tai-khoan/reset/\S+/")
+
+
+@pytest.fixture
+def outbox(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SITE_URL = "http://127.0.0.1:8131"
+    return mail.outbox
+
+
+@pytest.mark.django_db
+def test_create_staff_emails_a_set_password_link_that_lets_the_officer_in(
+    client, cau_giay, outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("create_staff", unit="00166", email="Can.Bo@CauGiay.vn", stdout=None)
+    user = get_user_model().objects.get(email="can.bo@caugiay.vn")
+    assert not user.has_usable_password()  # nobody typed a password for them
+    membership = StaffMembership.objects.get(user=user)
+    assert (membership.unit, membership.role) == (cau_giay, StaffRole.EDITOR)
+    (message,) = outbox
+    assert message.to == ["can.bo@caugiay.vn"] and "Cầu Giấy" in message.subject
+    link = LINK.search(message.body).group(0)
+    assert link.startswith("http://127.0.0.1:8131/tai-khoan/reset/")
+
+    form_page = client.get(link.removeprefix("http://127.0.0.1:8131"), follow=True)
+    chosen = "mot-mat-khau-rat-dai-9"
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": chosen, "new_password2": chosen}
+    )
+    assert done.status_code == 302
+    assert client.login(username="can.bo@caugiay.vn", password=chosen)
+    assert client.get(reverse("staff:dashboard")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_create_staff_again_changes_the_role_and_keeps_one_account(
+    cau_giay, outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("create_staff", unit="00166", email="a@caugiay.vn", stdout=None)
+        call_command(
+            "create_staff", unit="00166", email="a@caugiay.vn", role="unit-admin", stdout=None
+        )
+    assert get_user_model().objects.filter(email="a@caugiay.vn").count() == 1
+    assert StaffMembership.objects.get(user__email="a@caugiay.vn").role == StaffRole.UNIT_ADMIN
+    assert len(outbox) == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("unit", "email", "message"),
+    [("99999", "a@b.vn", "No unit with code"), ("00166", "not-an-address", "địa chỉ email")],
+)
+def test_create_staff_refuses_bad_input_and_creates_nothing(unit, email, message, outbox):
+    with pytest.raises(CommandError, match=message):
+        call_command("create_staff", unit=unit, email=email, stdout=None)
+    assert not get_user_model().objects.filter(email=email).exists()
+    assert outbox == []
+
+
+@pytest.mark.django_db
+def test_password_reset_links_point_at_site_url_whatever_the_host_header(
+    client, cau_giay_editor, outbox
+):
+    client.post(
+        reverse("password_reset"), {"email": cau_giay_editor.email}, HTTP_HOST="localhost:9999"
+    )
+    (message,) = outbox
+    assert LINK.search(message.body).group(0).startswith("http://127.0.0.1:8131/tai-khoan/reset/")
