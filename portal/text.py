@@ -38,3 +38,10 @@ def name_key(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 def same_name(a: str, b: str) -> bool:
     return name_key(a) == name_key(b)
+
+
+def join_sentences(parts: list[str]) -> str:
+    """Sentences joined with one full stop each, however their writers ended them."""
+    cleaned = [part.strip().rstrip(".;,").strip() for part in parts]
+    kept = [part[0].upper() + part[1:] for part in cleaned if part]
+    return "".join(f"{part}. " for part in kept).strip()

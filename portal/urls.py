@@ -7,6 +7,10 @@ from procedures import views as procedure_views
 from wards import views as ward_views
 from wards import views_nearby as nearby_views
 
+admin.site.site_header = "Cổng phường xã Hà Nội · Quản trị"
+admin.site.site_title = "Cổng phường xã Hà Nội"
+admin.site.index_title = "Quản trị cổng"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("gioi-thieu/", views.about, name="about"),

@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
+from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.notifications.models import EventKind
 from portal.text import fold
+from procedures.admin_import import catalogue_import_view
 from procedures.models import (
     Cost,
     LegalBasis,
@@ -14,6 +16,7 @@ from procedures.models import (
     RequiredDocument,
 )
 from procedures.resources import ProcedureResource
+from procedures.seeding import EDITED
 from procedures.services import procedure_announce, procedures_set_status
 
 
@@ -37,25 +40,77 @@ class LegalBasisInline(admin.TabularInline):
     extra = 0
 
 
+class ReplacedLawFilter(admin.SimpleListFilter):
+    """Editors find the records resting on a legal document that is no longer in force."""
+
+    title = _("căn cứ pháp lý")
+    parameter_name = "can_cu"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("het_hieu_luc", _("Có văn bản đã hết hiệu lực")),
+            ("chua_co", _("Chưa có căn cứ pháp lý")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "het_hieu_luc":
+            return queryset.filter(legal_basis__in_force=False).distinct()
+        if self.value() == "chua_co":
+            return queryset.filter(legal_basis__isnull=True)
+        return queryset
+
+
 @admin.register(Procedure)
-class ProcedureAdmin(ImportExportMixin, SimpleHistoryAdmin):
-    # Import shows a preview with every row's errors before anything is saved.
+class ProcedureAdmin(ExportMixin, SimpleHistoryAdmin):
+    # Export through django-import-export; import through the portal's own page, which
+    # previews every error of every row in Vietnamese before anything is saved.
     resource_classes = [ProcedureResource]
+    import_export_change_list_template = "admin/procedures/procedure/change_list.html"
     list_display = [
         "name",
         "code",
         "field",
-        "level",
         "moved_from_district",
         "online_level",
+        "rests_on_replaced_law",
         "status",
     ]
-    list_filter = ["field", "level", "moved_from_district", "status", "online_level"]
+    list_filter = [
+        ReplacedLawFilter,
+        "field",
+        "level",
+        "moved_from_district",
+        "status",
+        "online_level",
+    ]
     search_fields = ["code", "name", "name_folded"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["verified_at", "verified_by", "updated_at"]
     inlines = [StepInline, DocumentInline, CostInline, LegalBasisInline]
     actions = ["publish", "withdraw"]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(catalogue_import_view(self))
+        own = [path("nhap/", view, name="procedures_procedure_import")]
+        return own + super().get_urls()
+
+    def has_import_permission(self, request) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"has_import_permission": self.has_import_permission(request)}
+        return super().changelist_view(request, extra_context={**(extra_context or {}), **extra})
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("legal_basis")
+
+    @admin.display(description=_("căn cứ hết hiệu lực"), boolean=True)
+    def rests_on_replaced_law(self, procedure: Procedure) -> bool:
+        return any(rule.in_force is False for rule in procedure.legal_basis.all())
+
+    def save_model(self, request, obj, form, change):
+        obj.seed_digest = EDITED  # the seed no longer updates what editors changed
+        super().save_model(request, obj, form, change)
 
     def get_search_results(self, request, queryset, search_term):
         # Editors type without diacritics too: search the folded name as well.
@@ -70,7 +125,7 @@ class ProcedureAdmin(ImportExportMixin, SimpleHistoryAdmin):
         changes = [
             (form.fields[name].label, form.initial.get(name, ""), form.cleaned_data.get(name, ""))
             for name in form.changed_data
-            if name not in {"status", "slug"}
+            if name not in {"status", "slug", "editor_note", "fact_sources"}
         ]
         changes += [
             (formset.model._meta.verbose_name_plural, "", _("đã cập nhật"))

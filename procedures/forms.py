@@ -6,6 +6,7 @@ from procedures.models import Field
 from wards.models import Unit
 
 ONLINE = {"full": "fully", "partly": "partly"}
+PER_PAGE = 10
 
 
 class ProcedureSearchForm(forms.Form):
@@ -29,6 +30,16 @@ class ProcedureSearchForm(forms.Form):
         required=False,
         choices=[("", _("Tất cả")), ("full", _("Toàn trình")), ("partly", _("Một phần"))],
     )
+    trang = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=10_000,
+        widget=forms.HiddenInput,
+        error_messages={
+            key: _("Số trang phải là số nguyên dương.")
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
     limit = forms.IntegerField(
         required=False,
         min_value=1,
@@ -48,6 +59,11 @@ class ProcedureSearchForm(forms.Form):
             "online": ONLINE.get(data["online"], ""),
             "limit": data["limit"] or 10,
         }
+
+    def page_arguments(self) -> dict:
+        arguments = self.search_arguments()
+        del arguments["limit"]
+        return {**arguments, "page": self.cleaned_data["trang"] or 1, "per_page": PER_PAGE}
 
     def first_error(self) -> str:
         return next(iter(self.errors.values()))[0]

@@ -16,9 +16,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.text import fold
+from portal.text import fold, join_sentences
 
 CODE_FORMAT = re.compile(r"[0-9]\.[0-9]{6}")
+SAME_DAY = (
+    "Trong ngày làm việc; hồ sơ nhận sau 15 giờ mà không giải quyết kịp thì trả kết quả trong "
+    "ngày làm việc tiếp theo"
+)
 
 
 class Field(models.TextChoices):
@@ -32,6 +36,13 @@ class Field(models.TextChoices):
     CONSTRUCTION = "xay_dung", _("Xây dựng")
     HOUSING = "nha_o", _("Nhà ở")
     LAND = "dat_dai", _("Đất đai")
+    ADOPTION = "nuoi_con_nuoi", _("Nuôi con nuôi")
+    RELIGION = "ton_giao", _("Tín ngưỡng, tôn giáo")
+    COMPLAINTS = "khieu_nai_to_cao", _("Khiếu nại, tố cáo")
+    MEDIATION = "hoa_giai", _("Hòa giải ở cơ sở")
+    LABOUR = "lao_dong", _("Lao động, việc làm")
+    EDUCATION = "giao_duc", _("Giáo dục")
+    AGRICULTURE = "nong_nghiep", _("Nông nghiệp")
 
 
 class Level(models.TextChoices):
@@ -44,6 +55,14 @@ class OnlineLevel(models.TextChoices):
     NONE = "none", _("Không trực tuyến")
     PARTLY = "partly", _("Trực tuyến một phần")
     FULLY = "fully", _("Trực tuyến toàn trình")
+
+
+class MovedStatus(models.TextChoices):
+    """Who did the procedure before 1 July 2025, when the district level was abolished."""
+
+    YES = "yes", _("Chuyển từ cấp huyện về cấp xã")
+    NO = "no", _("Cấp xã đã thực hiện từ trước")
+    BOTH = "both", _("Trước 1/7/2025 cả cấp huyện và cấp xã cùng thực hiện")
 
 
 class Status(models.TextChoices):
@@ -67,8 +86,14 @@ class Procedure(models.Model):
     field = models.CharField(_("lĩnh vực"), max_length=30, choices=Field.choices)
     level = models.CharField(_("cấp thực hiện"), max_length=10, choices=Level.choices)
     agency = models.CharField(_("cơ quan thực hiện"), max_length=200, blank=True)
-    moved_from_district = models.BooleanField(
-        _("chuyển từ cấp huyện về cấp xã từ 1/7/2025"), null=True, blank=True
+    name_en = models.CharField(
+        _("tên tiếng Anh"),
+        max_length=300,
+        blank=True,
+        help_text=_("Chỉ khi CSDL quốc gia về thủ tục hành chính có tên tiếng Anh."),
+    )
+    moved_from_district = models.CharField(
+        _("trước 1/7/2025"), max_length=4, choices=MovedStatus.choices, blank=True
     )
     moved_by = models.CharField(_("văn bản chuyển"), max_length=200, blank=True)
     target_group = models.TextField(_("đối tượng thực hiện"), blank=True)
@@ -76,7 +101,14 @@ class Procedure(models.Model):
     processing_days = models.DecimalField(
         _("thời hạn (ngày làm việc)"), max_digits=5, decimal_places=1, null=True, blank=True
     )
-    processing_note = models.TextField(_("thời hạn giải quyết"), blank=True)
+    same_day_cutoff = models.BooleanField(
+        _("trong ngày, nhận sau 15 giờ thì trả ngày làm việc tiếp theo"), default=False
+    )
+    processing_note = models.TextField(
+        _("ghi chú thời hạn"),
+        blank=True,
+        help_text=_("Chỉ điều số ngày không nói (gia hạn khi phải xác minh...), không nhắc lại."),
+    )
     result_document = models.CharField(_("kết quả"), max_length=300, blank=True)
     online_level = models.CharField(
         _("mức dịch vụ công trực tuyến"), max_length=10, choices=OnlineLevel.choices, blank=True
@@ -88,21 +120,42 @@ class Procedure(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
-    conflict_note = models.TextField(_("các nguồn mâu thuẫn"), blank=True)
+    conflict_note = models.TextField(
+        _("các nguồn mâu thuẫn"),
+        blank=True,
+        help_text=_("Người dân đọc được: viết bằng tiếng Việt, nêu cả hai điều các nguồn ghi."),
+    )
     source = models.TextField(_("nguồn"), help_text=_("Văn bản hoặc trang nêu các thông tin này"))
-    source_note = models.CharField(_("ghi chú nguồn"), max_length=300, blank=True)
+    fact_sources = models.JSONField(
+        _("nguồn của từng thông tin"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Tên thông tin → danh sách nguồn, ví dụ {"documents": ["https://..."]}. Các '
+            "khoá: code, moved, documents, processing, costs, legal, online, steps."
+        ),
+    )
+    editor_note = models.TextField(
+        _("ghi chú biên tập"),
+        blank=True,
+        help_text=_("Chỉ biên tập viên thấy: điều chưa chắc, điều chưa tìm được nguồn."),
+    )
+    seed_digest = models.CharField(max_length=64, blank=True, editable=False)
     verified_at = models.DateTimeField(_("xác minh lúc"), null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at", "name_folded"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "name_folded", "seed_digest"])
 
     class Meta:
         ordering = ["field", "name_folded"]
         constraints = [
             models.UniqueConstraint(
-                fields=["code"], condition=~Q(code=""), name="procedure_code_unique"
+                fields=["code"],
+                condition=~Q(code=""),
+                name="procedure_code_unique",
+                violation_error_message=_("Mã thủ tục (cột code) này đã có ở một thủ tục khác."),
             ),
         ]
         verbose_name = _("thủ tục hành chính")
@@ -117,6 +170,27 @@ class Procedure(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("procedures:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_moved(self) -> bool:
+        return self.moved_from_district == MovedStatus.YES
+
+    def processing_text(self) -> str:
+        """The processing time as one text that states each fact once."""
+        note = self.processing_note.strip()
+        if self.same_day_cutoff:
+            return join_sentences([SAME_DAY, note])
+        if self.processing_days is None:
+            return join_sentences([note])
+        days = f"{self.processing_days.normalize():f}".replace(".", ",")
+        stated = f"{days} ngày làm việc"
+        # A note that opens by restating the number ("03 ngày làm việc kể từ ...") continues
+        # the same sentence instead of repeating it.
+        repeat = re.match(rf"0*{re.escape(days)}\s*ngày(\s*làm việc)?\s*", note)
+        if repeat:
+            rest = note[repeat.end() :]
+            return join_sentences([f"{stated} {rest}" if rest[:1].isalnum() else stated + rest])
+        return join_sentences([stated, note])
 
     def clean(self):
         if self.code and not CODE_FORMAT.fullmatch(self.code):
@@ -171,6 +245,9 @@ class Cost(models.Model):
 
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="costs")
     kind = models.CharField(_("loại"), max_length=10, choices=CostKind.choices)
+    is_free = models.BooleanField(
+        _("không thu"), default=False, help_text=_("Chỉ khi văn bản pháp luật nói không thu.")
+    )
     amount_vnd = models.PositiveIntegerField(_("mức (đồng)"), null=True, blank=True)
     province = models.CharField(_("áp dụng tại"), max_length=100, blank=True)
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
@@ -184,11 +261,22 @@ class Cost(models.Model):
             models.CheckConstraint(
                 condition=Q(amount_vnd__isnull=True) | ~Q(province=""),
                 name="cost_amount_names_its_province",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(is_free=False) | Q(amount_vnd__isnull=True),
+                name="cost_free_has_no_amount",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.amount_vnd or ''}".strip()
+        return f"{self.get_kind_display()} {self.amount_text}".strip()
+
+    @property
+    def amount_text(self) -> str:
+        """Money as residents write it: 3.000 đồng."""
+        if self.amount_vnd is None:
+            return ""
+        return f"{self.amount_vnd:,}".replace(",", ".") + " đồng"
 
 
 class LegalBasis(models.Model):
@@ -198,6 +286,10 @@ class LegalBasis(models.Model):
     order = models.PositiveSmallIntegerField(_("thứ tự"))
     number = models.CharField(_("số hiệu"), max_length=100)
     title = models.CharField(_("trích yếu"), max_length=300, blank=True)
+    article = models.CharField(_("điều, khoản"), max_length=200, blank=True)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    in_force = models.BooleanField(_("còn hiệu lực"), null=True, blank=True)
+    replaced_by = models.CharField(_("thay thế bởi"), max_length=100, blank=True)
     history = HistoricalRecords()
 
     class Meta:

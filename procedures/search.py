@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from portal.process_cache import VersionedProcessCache
 from portal.text import fold, nfc
-from procedures.models import Field, Level, Procedure, Status
+from procedures.models import Field, Level, MovedStatus, Procedure, Status
 
 VERSION_CHECK_SECONDS = 30.0
 # How much a typed word counts when it is the catalogue's word, begins it, or is one
@@ -54,7 +54,7 @@ class ProcedureHit:
     field: str
     field_label: str
     level_label: str
-    moved_from_district: bool | None
+    moved_from_district: str
     online_level: str
     url: str
     words: frozenset[str] = field(repr=False, default=frozenset())
@@ -119,7 +119,7 @@ def procedure_search(
     def wanted(hit: ProcedureHit) -> bool:
         return (
             (not field_value or hit.field == field_value)
-            and (not moved or bool(hit.moved_from_district))
+            and (not moved or hit.moved_from_district == MovedStatus.YES)
             and (not online or hit.online_level == online)
         )
 
@@ -156,6 +156,40 @@ def procedure_search(
             heapq.heapreplace(best_totals, total)
     scored.sort(key=lambda item: (-item[0], len(item[1].name), item[1].folded))
     return [hit for _, hit in scored[:limit]]
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    hits: list[ProcedureHit]
+    total: int
+    number: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first_position(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.hits else 0
+
+    @property
+    def last_position(self) -> int:
+        return self.first_position + len(self.hits) - 1 if self.hits else 0
+
+
+def procedure_search_page(*, page: int = 1, per_page: int = 10, **criteria) -> SearchPage:
+    """One page of every procedure that matches, best first, and how many match in all."""
+    everything = procedure_search(**criteria, limit=len(_catalogue().hits) or 1)
+    pages = max(1, -(-len(everything) // per_page))
+    number = min(max(page, 1), pages)
+    start = (number - 1) * per_page
+    return SearchPage(
+        hits=everything[start : start + per_page],
+        total=len(everything),
+        number=number,
+        per_page=per_page,
+    )
 
 
 def query_words(query: str) -> list[str]:

@@ -8,8 +8,8 @@ from django.views.decorators.vary import vary_on_headers
 from portal.htmx import template_for
 from portal.http import json_response
 from procedures.forms import ProcedureSearchForm, WhereToFileForm
-from procedures.models import Procedure, Status
-from procedures.search import ProcedureHit, procedure_search
+from procedures.models import MovedStatus, Procedure, Status
+from procedures.search import ProcedureHit, SearchPage, procedure_search, procedure_search_page
 from wards.service_point_display import unit_service_points
 
 
@@ -17,9 +17,23 @@ from wards.service_point_display import unit_service_points
 @vary_on_headers("HX-Request", "HX-Boosted")
 def search(request: HttpRequest) -> HttpResponse:
     form = ProcedureSearchForm(request.GET)
-    results = procedure_search(**form.search_arguments()) if form.is_valid() else None
-    context = {"form": form, "results": results}
+    page = procedure_search_page(**form.page_arguments()) if form.is_valid() else None
+    context = {"form": form, "page": page, "results": page.hits if page else None}
+    if page is not None:
+        context["page_links"] = _page_links(request, page)
     return render(request, template_for(request, "procedures/search.html", "results"), context)
+
+
+def _page_links(request: HttpRequest, page: SearchPage) -> dict:
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query["trang"] = str(number)
+        return f"{request.path}?{query.urlencode()}"
+
+    return {
+        "previous": link(page.number - 1) if page.number > 1 else None,
+        "next": link(page.number + 1) if page.number < page.pages else None,
+    }
 
 
 @require_GET
@@ -41,6 +55,10 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "procedures/detail.html", context)
 
 
+# The API's yes/no/unknown: a procedure both levels did before 1 July 2025 did not "move".
+MOVED_AS_JSON = {MovedStatus.YES: True, MovedStatus.NO: False, MovedStatus.BOTH: False, "": None}
+
+
 def hit_as_json(hit: ProcedureHit) -> dict:
     return {
         "code": hit.code or None,
@@ -49,7 +67,7 @@ def hit_as_json(hit: ProcedureHit) -> dict:
         "url": hit.url,
         "field": hit.field_label,
         "level": hit.level_label,
-        "moved_from_district": hit.moved_from_district,
+        "moved_from_district": MOVED_AS_JSON[hit.moved_from_district],
         "online_level": hit.online_level or None,
     }
 

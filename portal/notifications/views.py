@@ -48,7 +48,9 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         )
     # Errors too answer 200 (as the staff forms do): htmx swaps only 2xx answers.
     status = 200 if done or request.htmx else 400
-    context = {"form": form, "done": done, "followed": _followed(form)}
+    followed = _followed(form)
+    is_procedure = bool(getattr(form, "cleaned_data", {}).get("procedure"))
+    context = {"form": form, "done": done, "followed": followed, "is_procedure": is_procedure}
     template = template_for(request, "notifications/subscribe.html", "subscribe_form")
     return render(request, template, context, status=status)
 

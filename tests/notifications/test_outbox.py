@@ -145,7 +145,7 @@ def test_the_sweeper_dispatches_what_is_still_pending(point, follower, mailoutbo
 def test_a_catalogue_import_announces_only_what_it_changed():
     import json
 
-    from procedures.services import catalogue_export, catalogue_import
+    from procedures.catalogue_io import catalogue_export, catalogue_import
 
     exported = json.loads(catalogue_export(file_format="json"))
     assert catalogue_import(data=json.dumps(exported), file_format="json", dry_run=False).imported

@@ -5,13 +5,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from procedures.models import Cost, Procedure, Status
-from procedures.services import (
-    CATALOGUE_EDITORS,
-    SeedError,
-    procedure_seed_load,
-    procedures_set_status,
-    seed_records,
-)
+from procedures.seeding import SeedError, procedure_seed_load, seed_records
+from procedures.services import CATALOGUE_EDITORS, procedures_set_status
 from tests.factories import UserFactory
 
 RECORD = {
@@ -47,7 +42,7 @@ RECORD = {
             {"costs": [{"kind": "le_phi", "amount_vnd": 8000, "province": None}]},
             "without the province",
         ),
-        ({"documents": [{"name": "x" * 301}]}, "over 300 characters"),
+        ({"documents": [{"name": "x" * 301}]}, "too long"),
     ],
 )
 def test_a_seed_record_that_breaks_a_rule_loads_nothing(change, message):

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from procedures.models import Procedure
-from procedures.services import catalogue_export, catalogue_import
+from procedures.catalogue_io import catalogue_export, catalogue_import
 from tests.factories import UserFactory
 
 
@@ -35,25 +35,51 @@ def rows_with(change: dict, *, index: int = 0) -> str:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("change", "message"),
+    ("change", "column", "message"),
     [
-        ({"code": "1001193"}, "Mã thủ tục có dạng 1.001193"),
-        ({"field": "thue"}, "field"),
-        ({"name": ""}, "name"),
-        ({"documents": "[not json"}, "documents: not a JSON list"),
-        ({"costs": json.dumps([{"kind": "le_phi", "amount_vnd": 8000}])}, "costs #1"),
-        ({"steps": json.dumps([{"colour": "red"}])}, "unknown keys"),
+        ({"code": "1001193"}, "code", "Mã thủ tục có dạng 1.001193"),
+        ({"field": "thue"}, "field", "không phải là lựa chọn hợp lệ"),
+        ({"name": ""}, "name", "không được để trắng"),
+        ({"processing_days": "ba ngày"}, "processing_days", "“ba ngày” không phải là một số"),
+        ({"documents": "[not json"}, "documents", "không phải danh sách JSON hợp lệ"),
+        (
+            {"costs": json.dumps([{"kind": "le_phi", "amount_vnd": 8000}])},
+            "costs",
+            "mục 1",
+        ),
+        ({"steps": json.dumps([{"colour": "red"}])}, "steps", "khoá không có trong mẫu: colour"),
     ],
 )
-def test_a_bad_row_is_reported_and_nothing_is_imported(change, message):
+def test_a_bad_row_is_reported_with_its_column_in_vietnamese_and_nothing_is_imported(
+    change, column, message
+):
     before = snapshot()
     data = rows_with(change | {"processing_note": "thay đổi phải bị bỏ"}, index=3)
     report = catalogue_import(data=data, file_format="json", dry_run=False)
     assert report.imported is False
-    assert any(message in error and error.startswith("row 4") for error in report.errors), (
-        report.errors
-    )
+    assert any(
+        (error.row, error.column) == (4, column) and message in error.message
+        for error in report.errors
+    ), report.errors
     assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_every_error_of_a_row_is_reported_at_once_and_none_is_a_raw_exception():
+    data = rows_with(
+        {
+            "code": "sai",
+            "processing_days": "abc",
+            "field": "thue",
+            "documents": "[",
+            "legal_basis": json.dumps([{"number": "1", "issued_on": "hôm qua"}]),
+        },
+        index=1,
+    )
+    report = catalogue_import(data=data, file_format="json", dry_run=True)
+    columns = {error.column for error in report.errors if error.row == 2}
+    assert columns == {"code", "processing_days", "field", "documents", "legal_basis"}
+    assert not any("class" in error.message or "<" in error.message for error in report.errors)
 
 
 @pytest.mark.django_db
@@ -64,7 +90,7 @@ def test_a_duplicate_code_is_a_row_error():
     data = json.dumps(rows, ensure_ascii=False)
     report = catalogue_import(data=data, file_format="json", dry_run=False)
     assert not report.imported
-    assert any("code" in error for error in report.errors)
+    assert any("(cột code) này đã có" in error.message for error in report.errors)
 
 
 @pytest.mark.django_db
@@ -79,7 +105,8 @@ def test_a_dry_run_reports_and_changes_nothing():
 @pytest.mark.django_db
 def test_an_unreadable_file_is_a_clear_error():
     report = catalogue_import(data="{not a table", file_format="json", dry_run=False)
-    assert report.errors and report.errors[0].startswith("file:")
+    (error,) = report.errors
+    assert error.row is None and "Không đọc được tệp này" in error.message
 
 
 @pytest.mark.django_db

@@ -172,7 +172,7 @@ def test_procedure_page_shows_what_to_bring_and_unknowns_as_unverified(client):
 def test_only_hanois_own_fee_is_shown_as_an_amount(client):
     slug = "cap-giay-xac-nhan-tinh-trang-hon-nhan"
     page = client.get(reverse("procedures:detail", args=[slug])).content.decode()
-    assert "3000đ (Hà Nội)" in page
+    assert "3.000 đồng (Hà Nội)" in page
     birth = client.get(reverse("procedures:detail", args=["dang-ky-khai-sinh"])).content.decode()
     assert "mức của Hà Nội" in birth and "8.000đ (" not in birth
 

@@ -3,12 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from portal.notifications.periodic import schedules_ensure
-from procedures.services import (
-    SeedError,
-    catalogue_editors_group_ensure,
-    procedure_seed_load,
-    seed_records,
-)
+from procedures.seeding import SeedError, procedure_seed_load, seed_records
+from procedures.services import catalogue_editors_group_ensure
 from wards.crosscheck import SourceDisagreement
 from wards.services import (
     admin_units_import,
@@ -54,8 +50,9 @@ class Command(BaseCommand):
         except SeedError as error:
             raise CommandError(f"Seed catalogue refused, nothing was loaded:\n{error}") from error
         self.say(
-            f"Procedures: {seeded.created} created, {seeded.already_present} already present "
-            "(left as editors left them)."
+            f"Procedures: {seeded.created} created, {seeded.updated} brought up to the seed, "
+            f"{seeded.already_present} already up to date, {seeded.left_to_editors} left as "
+            "editors left them."
         )
 
     def import_offices(self) -> None:

@@ -14,5 +14,6 @@ def subscribe_form(context, followed):
     return {
         "form": SubscribeForm(initial={key: value}),
         "followed": followed,
+        "is_procedure": isinstance(followed, Procedure),
         "csrf_token": context.get("csrf_token"),
     }

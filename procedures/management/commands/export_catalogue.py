@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from procedures.services import catalogue_export
+from procedures.catalogue_io import catalogue_export
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from procedures.services import catalogue_import
+from procedures.catalogue_io import catalogue_import
 
 FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
 
@@ -27,5 +27,5 @@ class Command(BaseCommand):
         report = catalogue_import(data=data, file_format=file_format, dry_run=dry_run)
         self.stdout.write(f"{report.rows} rows: {report.new} new, {report.updated} updated")
         if report.errors:
-            raise CommandError("Nothing imported:\n" + "\n".join(report.errors))
+            raise CommandError("Nothing imported:\n" + "\n".join(report.error_lines))
         self.stdout.write("Imported." if report.imported else "Dry run: nothing imported.")
