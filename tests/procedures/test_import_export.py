@@ -6,8 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from procedures.models import Procedure
 from procedures.catalogue_io import catalogue_export, catalogue_import
+from procedures.models import Procedure
 from tests.factories import UserFactory
 
 
