@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
@@ -88,6 +89,8 @@ class ProcedureAdmin(ExportMixin, SimpleHistoryAdmin):
     readonly_fields = ["verified_at", "verified_by", "updated_at"]
     inlines = [StepInline, DocumentInline, CostInline, LegalBasisInline]
     actions = ["publish", "withdraw"]
+    # Links to the national portal are https; say so before Django 6 makes it the default.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_urls(self):
         view = self.admin_site.admin_view(catalogue_import_view(self))

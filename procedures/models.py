@@ -182,6 +182,8 @@ class Procedure(models.Model):
             return join_sentences([SAME_DAY, note])
         if self.processing_days is None:
             return join_sentences([note])
+        if not self.processing_days:
+            return join_sentences([note or "Giải quyết ngay khi nhận đủ hồ sơ hợp lệ"])
         days = f"{self.processing_days.normalize():f}".replace(".", ",")
         stated = f"{days} ngày làm việc"
         # A note that opens by restating the number ("03 ngày làm việc kể từ ...") continues
@@ -284,7 +286,12 @@ class LegalBasis(models.Model):
 
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="legal_basis")
     order = models.PositiveSmallIntegerField(_("thứ tự"))
-    number = models.CharField(_("số hiệu"), max_length=100)
+    kind = models.CharField(
+        _("loại văn bản"), max_length=30, blank=True, help_text=_("Luật, Nghị định, Thông tư...")
+    )
+    number = models.CharField(
+        _("số hiệu"), max_length=100, blank=True, help_text=_("Để trống khi nguồn chỉ nêu tên.")
+    )
     title = models.CharField(_("trích yếu"), max_length=300, blank=True)
     article = models.CharField(_("điều, khoản"), max_length=200, blank=True)
     issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
@@ -296,9 +303,16 @@ class LegalBasis(models.Model):
         ordering = ["procedure", "order"]
         verbose_name = _("căn cứ pháp lý")
         verbose_name_plural = _("căn cứ pháp lý")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(number="") | ~Q(title=""),
+                name="legal_basis_names_its_document",
+                violation_error_message=_("Cần số hiệu hoặc tên của văn bản."),
+            )
+        ]
 
     def __str__(self) -> str:
-        return self.number
+        return self.number or self.title
 
 
 class LinkState(models.TextChoices):

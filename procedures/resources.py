@@ -7,9 +7,9 @@ legal basis) are each one column holding a JSON list of objects, in order:
 - `documents`:   [{"name": "...", "originals": 1, "copies": 0, "form_name": "", "note": ""}]
 - `costs`:       [{"kind": "le_phi" | "phi", "is_free": false, "amount_vnd": 3000 | null,
                    "province": "Hà Nội" | "", "note": "", "exemptions": ""}]
-- `legal_basis`: [{"number": "60/2014/QH13", "title": "Luật Hộ tịch", "article": "Điều 16",
-                   "issued_on": "2014-11-20" | null, "in_force": true | false | null,
-                   "replaced_by": ""}]
+- `legal_basis`: [{"kind": "Luật", "number": "60/2014/QH13", "title": "Luật Hộ tịch",
+                   "article": "Điều 16", "issued_on": "2014-11-20" | null,
+                   "in_force": true | false | null, "replaced_by": ""}]
 
 `channels` is a JSON list of "in_person", "post", "online"; `fact_sources` a JSON object of
 fact → list of sources. A row is matched to an existing procedure by `slug`. Every row is
@@ -35,7 +35,7 @@ NESTED: dict[str, tuple[type, list[str]]] = {
     "costs": (Cost, ["kind", "is_free", "amount_vnd", "province", "note", "exemptions"]),
     "legal_basis": (
         LegalBasis,
-        ["number", "title", "article", "issued_on", "in_force", "replaced_by"],
+        ["kind", "number", "title", "article", "issued_on", "in_force", "replaced_by"],
     ),
 }
 ORDERED = {"steps", "documents", "legal_basis"}

@@ -21,6 +21,9 @@ VERSION_CHECK_SECONDS = 30.0
 # How much a typed word counts when it is the catalogue's word, begins it, or is one
 # typing mistake away; a procedure must match this share of the query's words.
 EXACT, PREFIX, TYPO = 1.0, 0.8, 0.6
+# A word found only in the procedure's field ("hộ tịch") counts a little less than one in
+# its name, so "thay đổi hộ tịch" prefers the procedure that says so in its name.
+FIELD_ONLY = 0.9
 ENOUGH = 0.75
 MATCH_CACHE_SIZE = 20_000
 PHRASE_BONUS, ACCENT_BONUS = 2.0, 1.0
@@ -68,6 +71,7 @@ class _Catalogue:
 
     hits: list[ProcedureHit]
     postings: dict[str, np.ndarray] = field(default_factory=dict)
+    weights: dict[str, np.ndarray] = field(default_factory=dict)
     prefixes: dict[str, set[str]] = field(default_factory=dict)
     deletions: dict[str, set[str]] = field(default_factory=dict)
     _matched: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -89,7 +93,7 @@ class _Catalogue:
             best = np.zeros(len(self.hits))
             for word, weight in matches.items():
                 indices = self.postings[word]
-                best[indices] = np.maximum(best[indices], weight)
+                best[indices] = np.maximum(best[indices], weight * self.weights[word])
             total += best
         return total
 
@@ -268,10 +272,14 @@ def _build() -> _Catalogue:
         )
     catalogue = _Catalogue(hits=hits)
     postings: dict[str, list[int]] = {}
+    weights: dict[str, list[float]] = {}
     for index, hit in enumerate(hits):
+        in_name = set(hit.folded.split())
         for word in hit.words:
             postings.setdefault(word, []).append(index)
+            weights.setdefault(word, []).append(1.0 if word in in_name else FIELD_ONLY)
     catalogue.postings = {word: np.array(indices) for word, indices in postings.items()}
+    catalogue.weights = {word: np.array(factors) for word, factors in weights.items()}
     for word in catalogue.postings:
         for end in range(3, len(word)):
             catalogue.prefixes.setdefault(word[:end], set()).add(word)

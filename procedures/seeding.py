@@ -111,6 +111,10 @@ def seed_problems(record: dict[str, Any]) -> list[str]:
         if cost.get("free") and cost.get("amount_vnd") is not None:
             problems.append(f"{where}: a cost both free and with an amount")
     for rule in record.get("legal_basis", []):
+        if not (rule.get("number") or rule.get("title")):
+            problems.append(f"{where}: a legal basis without number or title")
+        if len(rule.get("number") or "") > 100:
+            problems.append(f"{where}: legal basis number {rule['number']!r} is too long")
         if rule.get("date") and not _date(rule["date"]):
             problems.append(f"{where}: legal basis date {rule['date']!r} is not YYYY-MM-DD")
     short = [
@@ -237,7 +241,8 @@ def _replace_lists(procedure: Procedure, record: dict[str, Any]) -> None:
         LegalBasis(
             procedure=procedure,
             order=order,
-            number=rule["number"],
+            kind=rule.get("kind") or "",
+            number=rule.get("number") or "",
             title=rule.get("title") or "",
             article=rule.get("article") or "",
             issued_on=_date(rule.get("date") or ""),

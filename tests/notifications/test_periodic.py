@@ -215,6 +215,8 @@ URL = "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.htm
 
 @pytest.fixture
 def online(db) -> Procedure:
+    """The one published procedure with an online link (the seed's links set aside)."""
+    Procedure.objects.update(national_portal_url="")
     for slug, status, url in [
         ("nhap-co-lien-ket", Status.DRAFT, URL),
         ("khong-co-lien-ket", Status.PUBLISHED, ""),

@@ -100,21 +100,25 @@ def test_a_badly_formed_code_is_refused_with_a_vietnamese_message():
 
 def test_the_seed_catalogue_keeps_to_the_data_rules():
     records = seed_records()
-    assert len(records) >= 49
+    assert len(records) >= 110
     assert len({r["slug"] for r in records}) == len(records)
-    codes = [r["code"] for r in records if r["code"]]
+    codes = [r["code"] for r in records if r.get("code")]
     assert len(codes) == len(set(codes))
     amounts = [
-        (r["name"], c["amount_vnd"], c["province"])
+        (r["slug"], cost["province"], cost["note"])
         for r in records
-        for c in r["costs"]
-        if c["amount_vnd"] is not None
+        for cost in r.get("costs", [])
+        if cost.get("amount_vnd") is not None
     ]
-    # The only fee the sources give for Hà Nội (README of the facts file).
-    assert amounts == [
-        (next(r["name"] for r in records if "hôn nhân" in r["name"]), 3000, "Hà Nội")
-    ]
+    # An amount is either Hà Nội's own, from a resolution of the City People's Council, or
+    # a nationwide one set by the Ministry of Finance; never another province's.
+    for slug, province, note in amounts:
+        assert (province == "Hà Nội" and "NQ-HĐND" in note) or (
+            province == "Toàn quốc" and "TT-BTC" in note
+        ), slug
+    assert ("cap-giay-xac-nhan-tinh-trang-hon-nhan", "Hà Nội") in {a[:2] for a in amounts}
     assert all(r["sources"] for r in records)
+    assert all(r["moved_from_district"] in {"yes", "no", "both", "unknown"} for r in records)
 
 
 @pytest.mark.django_db

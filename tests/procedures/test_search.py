@@ -33,9 +33,9 @@ QUERIES = [
     ("chung thuc chu ky", "Chứng thực chữ ký"),
     ("chung thuc chu ki", "Chứng thực chữ ký"),
     ("ban sao so goc", "Cấp bản sao từ sổ gốc"),
-    ("ho kinh doanh", "Đăng ký hộ kinh doanh"),
-    ("dkkd", "Đăng ký hộ kinh doanh"),
-    ("dang ky kinh doanh", "Đăng ký hộ kinh doanh"),
+    ("ho kinh doanh", "Đăng ký thành lập hộ kinh doanh"),
+    ("dkkd", "Đăng ký thành lập hộ kinh doanh"),
+    ("dang ky kinh doanh", "Đăng ký thành lập hộ kinh doanh"),
     ("thay doi ho kinh doanh", "Đăng ký thay đổi nội dung đăng ký hộ kinh doanh"),
     ("hop tac xa", "Đăng ký hợp tác xã"),
     ("htx", "Đăng ký hợp tác xã"),
@@ -92,7 +92,7 @@ def test_a_short_list_is_the_start_of_the_long_one(query):
 @pytest.mark.django_db
 def test_filters_narrow_the_results():
     moved = procedure_search(query="", moved=True, limit=50)
-    assert moved and all(hit.moved_from_district for hit in moved)
+    assert moved and all(hit.moved_from_district == "yes" for hit in moved)
     assert all(hit.field == "ho_tich" for hit in procedure_search(field_value="ho_tich", limit=50))
     assert all(hit.online_level == "fully" for hit in procedure_search(online="fully", limit=50))
 
@@ -108,8 +108,50 @@ def test_search_page_full_and_fragment(client, django_assert_max_num_queries):
 
 
 @pytest.mark.django_db
+def test_results_say_how_many_matched_and_page_through_all_of_them(
+    client, django_assert_max_num_queries
+):
+    civil_status = procedure_search(field_value="ho_tich", limit=500)
+    assert len(civil_status) > 20
+    seen = []
+    url = reverse("procedures:search")
+    for number in (1, 2, 3, 4):
+        with django_assert_max_num_queries(3):
+            page = client.get(url, {"field": "ho_tich", "trang": number}).content.decode()
+        assert f"Tìm thấy {len(civil_status)} thủ tục" in page
+        seen += [hit.name for hit in civil_status if f"<strong>{hit.name}</strong>" in page]
+    assert sorted(set(seen)) == sorted(hit.name for hit in civil_status)
+    first = client.get(url, {"field": "ho_tich"}).content.decode()
+    assert "Trang 1/" in first and "trang=2" in first and 'rel="prev"' not in first
+
+
+@pytest.mark.django_db
+def test_the_next_page_is_a_fragment_over_htmx(client):
+    fragment = client.get(
+        reverse("procedures:search"), {"field": "ho_tich", "trang": "2"}, **HTMX
+    ).content.decode()
+    assert fragment.lstrip().startswith('<div id="results"')
+    assert "Trang 2/" in fragment and 'rel="prev"' in fragment
+
+
+@pytest.mark.django_db
+def test_a_page_past_the_end_shows_the_last_page(client):
+    page = client.get(reverse("procedures:search"), {"field": "ho_tich", "trang": "999"})
+    assert page.status_code == 200 and 'rel="next"' not in page.content.decode()
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
-    "params", [{"q": "x" * 201}, {"field": "thue"}, {"online": "maybe"}, {"limit": "abc"}]
+    "params",
+    [
+        {"q": "x" * 201},
+        {"field": "thue"},
+        {"online": "maybe"},
+        {"limit": "abc"},
+        {"trang": "0"},
+        {"trang": "abc"},
+        {"trang": "99999999999999999999"},
+    ],
 )
 def test_search_page_bad_input_is_shown_not_a_500(client, params):
     response = client.get(reverse("procedures:search"), params)
