@@ -6,6 +6,7 @@ and rebuilt when it changes, so the same ranking runs on SQLite and PostgreSQL.
 """
 
 import heapq
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -70,6 +71,7 @@ class _Catalogue:
     procedures, prefix → words, one-deletion variant → words."""
 
     hits: list[ProcedureHit]
+    generation: int = 0
     postings: dict[str, np.ndarray] = field(default_factory=dict)
     weights: dict[str, np.ndarray] = field(default_factory=dict)
     prefixes: dict[str, set[str]] = field(default_factory=dict)
@@ -119,14 +121,7 @@ def procedure_search(
     limit: int = 20,
 ) -> list[ProcedureHit]:
     catalogue = _catalogue()
-
-    def wanted(hit: ProcedureHit) -> bool:
-        return (
-            (not field_value or hit.field == field_value)
-            and (not moved or hit.moved_from_district == MovedStatus.YES)
-            and (not online or hit.online_level == online)
-        )
-
+    wanted = _filter(field_value=field_value, moved=moved, online=online)
     code = _CODE.match(query)
     if code:
         return [hit for hit in catalogue.hits if hit.code == code.group(1) and wanted(hit)][:limit]
@@ -162,6 +157,34 @@ def procedure_search(
     return [hit for _, hit in scored[:limit]]
 
 
+def procedure_count(
+    *, query: str = "", field_value: str = "", moved: bool = False, online: str = ""
+) -> int:
+    """How many procedures `procedure_search` would find with no limit, without ranking."""
+    catalogue = _catalogue()
+    wanted = _filter(field_value=field_value, moved=moved, online=online)
+    code = _CODE.match(query)
+    if code:
+        return sum(1 for hit in catalogue.hits if hit.code == code.group(1) and wanted(hit))
+    words = query_words(query)
+    if not words:
+        return 0 if query.strip() else sum(1 for hit in catalogue.hits if wanted(hit))
+    scores = catalogue.scores([catalogue.matches(word) for word in words])
+    passing = np.flatnonzero(scores >= len(words) * ENOUGH - 1e-9)
+    return sum(1 for index in passing.tolist() if wanted(catalogue.hits[index]))
+
+
+def _filter(*, field_value: str, moved: bool, online: str):
+    def wanted(hit: ProcedureHit) -> bool:
+        return (
+            (not field_value or hit.field == field_value)
+            and (not moved or hit.moved_from_district == MovedStatus.YES)
+            and (not online or hit.online_level == online)
+        )
+
+    return wanted
+
+
 @dataclass(frozen=True)
 class SearchPage:
     hits: list[ProcedureHit]
@@ -183,16 +206,15 @@ class SearchPage:
 
 
 def procedure_search_page(*, page: int = 1, per_page: int = 10, **criteria) -> SearchPage:
-    """One page of every procedure that matches, best first, and how many match in all."""
-    everything = procedure_search(**criteria, limit=len(_catalogue().hits) or 1)
-    pages = max(1, -(-len(everything) // per_page))
+    """One page of every procedure that matches, best first, and how many match in all.
+    Only the pages up to the one asked for are ranked."""
+    total = procedure_count(**criteria)
+    pages = max(1, -(-total // per_page))
     number = min(max(page, 1), pages)
     start = (number - 1) * per_page
+    ranked = procedure_search(**criteria, limit=start + per_page)
     return SearchPage(
-        hits=everything[start : start + per_page],
-        total=len(everything),
-        number=number,
-        per_page=per_page,
+        hits=ranked[start : start + per_page], total=total, number=number, per_page=per_page
     )
 
 
@@ -241,6 +263,11 @@ def _catalogue() -> _Catalogue:
     return _cache.get()
 
 
+def search_generation() -> int:
+    """Changes whenever this process rebuilds its index: a key for anything derived from it."""
+    return _catalogue().generation
+
+
 def search_index_reset() -> None:
     _cache.reset()
 
@@ -270,7 +297,7 @@ def _build() -> _Catalogue:
                 folded=folded,
             )
         )
-    catalogue = _Catalogue(hits=hits)
+    catalogue = _Catalogue(hits=hits, generation=next(_generations))
     postings: dict[str, list[int]] = {}
     weights: dict[str, list[float]] = {}
     for index, hit in enumerate(hits):
@@ -289,4 +316,5 @@ def _build() -> _Catalogue:
     return catalogue
 
 
+_generations = itertools.count(1)
 _cache = VersionedProcessCache(build=_build, version=_version, check_every=VERSION_CHECK_SECONDS)

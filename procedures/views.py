@@ -1,34 +1,64 @@
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from functools import lru_cache
+
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from portal.htmx import template_for
+from portal.htmx import template_for, wants_fragment
 from portal.http import json_response
 from procedures.forms import ProcedureSearchForm, WhereToFileForm
 from procedures.models import MovedStatus, Procedure, Status
-from procedures.search import ProcedureHit, SearchPage, procedure_search, procedure_search_page
+from procedures.search import (
+    ProcedureHit,
+    SearchPage,
+    procedure_search,
+    procedure_search_page,
+    search_generation,
+)
 from wards.service_point_display import unit_service_points
+
+# As-you-type search asks for the same few fragments again and again: each is rendered once
+# per index generation (a catalogue change builds a new index, so a new key).
+FRAGMENT_CACHE_SIZE = 2048
+CACHEABLE_QUERY_LENGTH = 600
 
 
 @require_GET
 @vary_on_headers("HX-Request", "HX-Boosted")
 def search(request: HttpRequest) -> HttpResponse:
-    form = ProcedureSearchForm(request.GET)
-    page = procedure_search_page(**form.page_arguments()) if form.is_valid() else None
-    context = {"form": form, "page": page, "results": page.hits if page else None}
-    if page is not None:
-        context["page_links"] = _page_links(request, page)
+    query = request.GET.urlencode()
+    if wants_fragment(request) and len(query) <= CACHEABLE_QUERY_LENGTH:
+        html = _results_fragment(search_generation(), get_language(), request.path, query)
+        return HttpResponse(html)
+    context = _results_context(ProcedureSearchForm(request.GET), request.path, request.GET)
     return render(request, template_for(request, "procedures/search.html", "results"), context)
 
 
-def _page_links(request: HttpRequest, page: SearchPage) -> dict:
+@lru_cache(maxsize=FRAGMENT_CACHE_SIZE)
+def _results_fragment(generation: int, language: str, path: str, query: str) -> str:
+    params = QueryDict(query)
+    context = _results_context(ProcedureSearchForm(params), path, params)
+    return render_to_string("procedures/search.html#results", context)
+
+
+def _results_context(form: ProcedureSearchForm, path: str, params: QueryDict) -> dict:
+    page = procedure_search_page(**form.page_arguments()) if form.is_valid() else None
+    context = {"form": form, "page": page, "results": page.hits if page else None}
+    if page is not None:
+        context["page_links"] = _page_links(path, params, page)
+    return context
+
+
+def _page_links(path: str, params: QueryDict, page: SearchPage) -> dict:
     def link(number: int) -> str:
-        query = request.GET.copy()
+        query = params.copy()
         query["trang"] = str(number)
-        return f"{request.path}?{query.urlencode()}"
+        return f"{path}?{query.urlencode()}"
 
     return {
         "previous": link(page.number - 1) if page.number > 1 else None,

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from procedures.search import procedure_search
+from procedures.search import procedure_count, procedure_search
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -242,3 +242,30 @@ def test_where_to_file_with_an_unknown_unit_says_so(client, code):
     response = client.get(url, {"don_vi": code})
     assert response.status_code == 200
     assert "Không có phường, xã này" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["khai sinh", "dang ky", "chung thuc", "1.001193", "", "zzz"])
+@pytest.mark.parametrize("field_value", ["", "ho_tich"])
+def test_the_count_is_what_an_unlimited_search_finds(query, field_value):
+    everything = procedure_search(query=query, field_value=field_value, limit=10_000)
+    assert procedure_count(query=query, field_value=field_value) == len(everything)
+
+
+@pytest.mark.django_db
+def test_a_cached_fragment_follows_a_catalogue_change(client):
+    from procedures.models import Field, Level, Procedure, Status
+    from procedures.search import search_index_reset
+
+    url = reverse("procedures:search")
+    assert "Thủ tục ong mật" not in client.get(url, {"q": "ong mat"}, **HTMX).content.decode()
+    Procedure.objects.create(
+        name="Thủ tục ong mật",
+        slug="thu-tuc-ong-mat",
+        field=Field.AGRICULTURE,
+        level=Level.COMMUNE,
+        source="https://example.gov.vn",
+        status=Status.PUBLISHED,
+    )
+    search_index_reset()  # what the index's version check does within 30 seconds
+    assert "Thủ tục ong mật" in client.get(url, {"q": "ong mat"}, **HTMX).content.decode()
