@@ -192,6 +192,8 @@ class Procedure(models.Model):
         if repeat:
             rest = note[repeat.end() :]
             return join_sentences([f"{stated} {rest}" if rest[:1].isalnum() else stated + rest])
+        if re.search(rf"(?<![\d,])0*{re.escape(days)}\s*ngày làm việc", note):
+            return join_sentences([note])  # the note already says it, in its own sentence
         return join_sentences([stated, note])
 
     def clean(self):

@@ -63,6 +63,8 @@ def deep(db) -> Procedure:
         ),
         (None, "", True, "Trong ngày làm việc; hồ sơ nhận sau 15 giờ"),
         (0, "", False, "Giải quyết ngay khi nhận đủ hồ sơ hợp lệ."),
+        (10, "Theo nghị định: 10 ngày làm việc kể từ khi nhận.", False, "Theo nghị định: 10 ngày"),
+        (1, "Thêm 10 ngày làm việc nếu xác minh.", False, "1 ngày làm việc. Thêm 10 ngày"),
         (None, "", False, ""),
     ],
 )
