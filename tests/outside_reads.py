@@ -26,7 +26,9 @@ def neighbours(repository: Path = REPOSITORY) -> tuple[str, ...]:
     return tuple(
         str(entry) + os.sep
         for entry in parent.iterdir()
-        if entry != repository and not any(entry in (p, *p.parents) for p in needed)
+        if entry != repository
+        and not entry.name.startswith("pytest-of-")  # pytest's own tmp_path, in a clone in /tmp
+        and not any(entry in (p, *p.parents) for p in needed)
     )
 
 

@@ -1,8 +1,6 @@
 """Forms ward staff fill in. Every rule a resident-facing fact must meet is checked here,
 so the form comes back with the error beside the field and what was typed."""
 
-from itertools import pairwise
-
 import phonenumbers
 from django import forms
 from django.utils import timezone
@@ -14,7 +12,6 @@ from wards.models import (
     Notice,
     NoticeKind,
     ServicePoint,
-    Weekday,
 )
 from wards.nearby import in_vietnam
 
@@ -62,69 +59,6 @@ class ServicePointForm(forms.ModelForm):
         elif latitude is not None and not in_vietnam(latitude, longitude):
             self.add_error("latitude", _("Toạ độ này nằm ngoài Việt Nam, hãy kiểm tra lại."))
         return cleaned
-
-
-class IntervalForm(forms.Form):
-    weekday = forms.TypedChoiceField(label=_("Thứ"), choices=Weekday.choices, coerce=int)
-    opens = forms.TimeField(label=_("Mở cửa"), widget=forms.TimeInput(attrs={"type": "time"}))
-    closes = forms.TimeField(label=_("Đóng cửa"), widget=forms.TimeInput(attrs={"type": "time"}))
-
-    def clean(self):
-        cleaned = super().clean()
-        opens, closes = cleaned.get("opens"), cleaned.get("closes")
-        if opens and closes and closes <= opens:
-            self.add_error("closes", _("Giờ đóng cửa phải sau giờ mở cửa."))
-        return cleaned
-
-
-class BaseIntervalFormSet(forms.BaseFormSet):
-    def clean(self):
-        if any(self.errors):
-            return
-        by_day: dict[int, list[forms.Form]] = {}
-        for form in self.forms:
-            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
-                continue
-            by_day.setdefault(form.cleaned_data["weekday"], []).append(form)
-        for rows in by_day.values():
-            rows.sort(key=lambda form: form.cleaned_data["opens"])
-            for earlier, later in pairwise(rows):
-                if later.cleaned_data["opens"] < earlier.cleaned_data["closes"]:
-                    later.add_error(
-                        "opens", _("Khoảng giờ này chồng lên khoảng giờ khác trong cùng ngày.")
-                    )
-        if any(self.errors):
-            raise forms.ValidationError(_("Có khoảng giờ chồng nhau, hãy sửa lại."))
-
-    def intervals(self) -> list[dict]:
-        return [
-            {name: form.cleaned_data[name] for name in ("weekday", "opens", "closes")}
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-
-
-IntervalFormSet = forms.formset_factory(
-    IntervalForm, formset=BaseIntervalFormSet, extra=0, can_delete=True, max_num=42
-)
-
-
-def typed_rows(data, prefix: str) -> list[dict]:
-    """The rows of a posted formset as typed, without the ones marked for deletion, to
-    re-show after a row is added or removed."""
-    try:
-        total = min(int(data.get(f"{prefix}-TOTAL_FORMS", 0)), IntervalFormSet.max_num)
-    except ValueError:
-        total = 0
-    return [
-        {name: data.get(f"{prefix}-{index}-{name}", "") for name in ("weekday", "opens", "closes")}
-        for index in range(max(total, 0))
-        if not data.get(f"{prefix}-{index}-DELETE")
-    ]
-
-
-class VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class HoursExceptionForm(forms.ModelForm):

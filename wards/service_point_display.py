@@ -17,12 +17,24 @@ from wards.opening import (
 
 
 @dataclass(frozen=True)
+class DayHours:
+    """One of the coming seven days as the point will keep it: its usual hours, or the
+    special hours, closure or holiday that replaces them (with why)."""
+
+    label: str
+    day: date
+    intervals: tuple[Interval, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
 class ServicePointView:
     point: ServicePoint
     status: OpenStatus
     today: tuple[Interval, ...]
-    week: list[tuple[str, tuple[Interval, ...]]]
+    week: list[DayHours]
     closures: list[DateRangeRule]
+    special_hours: list[DateRangeRule]
 
 
 def schedule_of(point: ServicePoint, holidays: dict) -> Schedule:
@@ -42,6 +54,24 @@ def schedule_of(point: ServicePoint, holidays: dict) -> Schedule:
         for exception in point.exceptions.all()
     )
     return Schedule(weekly=weekly, exceptions=exceptions, holidays=holidays)
+
+
+def coming_week(schedule: Schedule, today: date) -> list[DayHours]:
+    labels = dict(Weekday.choices)
+    days = [today + timedelta(offset) for offset in range(7)]
+    return [DayHours(str(labels[d.weekday()]), d, *schedule.rule_on(d)) for d in days]
+
+
+def upcoming_special_hours(schedule: Schedule, today: date, days: int = 60) -> list[DateRangeRule]:
+    """Dates open at other than the usual hours, in the coming days."""
+    return sorted(
+        (
+            rule
+            for rule in schedule.exceptions
+            if rule.intervals and rule.end >= today and rule.start <= today + timedelta(days)
+        ),
+        key=lambda rule: rule.start,
+    )
 
 
 def holidays_ahead(today: date) -> dict[date, str]:
@@ -76,8 +106,9 @@ def unit_service_points(unit: Unit, now: datetime) -> list[ServicePointView]:
                 point=point,
                 status=status_at(schedule, now),
                 today=schedule.rule_on(today)[0],
-                week=[(label, schedule.weekly.get(day, ())) for day, label in Weekday.choices],
+                week=coming_week(schedule, today),
                 closures=upcoming_closures(schedule, today),
+                special_hours=upcoming_special_hours(schedule, today),
             )
         )
     return views

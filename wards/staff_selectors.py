@@ -39,6 +39,17 @@ def staff_service_point_get(user, pk: int) -> ServicePoint:
     return get_object_or_404(points.select_related("unit__province"), pk=pk)
 
 
+def staff_sibling_points(point: ServicePoint) -> list[ServicePoint]:
+    """The other active points of the same unit (whose staff may edit this one), with their
+    weeks, to copy hours from."""
+    return list(
+        ServicePoint.objects.filter(unit_id=point.unit_id, is_active=True)
+        .exclude(pk=point.pk)
+        .prefetch_related("weekly_hours")
+        .order_by("name")
+    )
+
+
 def staff_exception_get(user, pk: int) -> HoursException:
     exceptions = HoursException.objects.filter(service_point__unit__in=_allowed_units(user))
     return get_object_or_404(exceptions.select_related("service_point"), pk=pk)

@@ -5,19 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.htmx import template_for, wants_fragment
 from wards import staff_selectors as staff
-from wards.forms_staff import (
-    HoursExceptionForm,
-    IntervalFormSet,
-    NoticeForm,
-    ServicePointForm,
-    VersionForm,
-    typed_rows,
-)
+from wards.forms_staff import HoursExceptionForm, NoticeForm, ServicePointForm
+from wards.forms_week import WeekForm, apply_shortcut, typed_week, week_initial
 from wards.history import service_point_history, unit_notice_history
 from wards.services.staff_edits import (
     ConcurrentEdit,
@@ -85,20 +80,21 @@ def _conflict_rows(form, edit: ConcurrentEdit) -> list[tuple[str, str, str]]:
 @require_http_methods(["GET", "POST"])
 @login_required
 def point_hours(request: HttpRequest, pk: int) -> HttpResponse:
-    """The week's intervals, edited in place: Thêm and Xoá re-render the form (with htmx,
-    only the form) keeping what was typed; nothing is saved until Lưu, and then all or
-    nothing."""
+    """The week, a row a day with a morning and an afternoon. Shortcuts (Monday's hours
+    for the working week, Saturday morning, the last saved week, another point's week)
+    re-show the form without saving; Lưu saves all or nothing and says so in place."""
     point = staff.staff_service_point_get(request.user, pk)
+    others = staff.staff_sibling_points(point)
     action = request.POST.get("action", "")
+    saved_message = ""
     if request.method == "POST" and action == "save":
-        formset = IntervalFormSet(request.POST, prefix="hours")
-        version_form = VersionForm(request.POST)
-        if formset.is_valid() and version_form.is_valid():
+        form = WeekForm(request.POST)
+        if form.is_valid():
             try:
-                weekly_hours_replace(
+                point = weekly_hours_replace(
                     point_id=point.pk,
-                    seen_version=version_form.cleaned_data["version"],
-                    intervals=[IntervalInput(**row) for row in formset.intervals()],
+                    seen_version=form.cleaned_data["version"],
+                    intervals=[IntervalInput(*interval) for interval in form.intervals()],
                     user=request.user,
                 )
             except ConcurrentEdit:
@@ -109,27 +105,41 @@ def point_hours(request: HttpRequest, pk: int) -> HttpResponse:
                         "hãy nhập lại thay đổi của bạn."
                     ),
                 )
-            else:
-                messages.success(request, _("Đã lưu giờ làm việc."))
-            return redirect("staff:point_hours", pk=point.pk)
+                return redirect("staff:point_hours", pk=point.pk)
+            saved_message = (
+                _("Đã lưu giờ làm việc lúc %(time)s.")
+                % {"time": timezone.localtime().strftime("%H:%M")}
+                if point.week_changed
+                else _("Giờ làm việc không thay đổi nên không có gì cần lưu.")
+            )
+            if not wants_fragment(request):
+                messages.success(request, saved_message)
+                return redirect("staff:point_hours", pk=point.pk)
+            form = _saved_week_form(point)
     elif request.method == "POST":
-        rows = typed_rows(request.POST, prefix="hours")
-        removed = action.removeprefix("remove-")
-        if removed.isdigit() and int(removed) < len(rows):
-            del rows[int(removed)]
-        if action == "add":
-            rows.append({"weekday": rows[-1]["weekday"] if rows else 0, "opens": "", "closes": ""})
-        formset = IntervalFormSet(initial=rows, prefix="hours")
-        version_form = VersionForm(request.POST)
+        form = WeekForm(initial=_shortcut_week(request, point, others, action))
     else:
-        rows = [
-            {"weekday": h.weekday, "opens": h.opens, "closes": h.closes}
-            for h in point.weekly_hours.all()
-        ]
-        formset = IntervalFormSet(initial=rows, prefix="hours")
-        version_form = VersionForm(initial={"version": point.version})
-    context = {"point": point, "formset": formset, "version_form": version_form}
+        form = _saved_week_form(point)
+    context = {"point": point, "form": form, "others": others, "saved_message": saved_message}
     return render(request, template_for(request, "wards/staff/point_hours.html", "hours"), context)
+
+
+def _saved_week_form(point) -> WeekForm:
+    return WeekForm(initial={**week_initial(_week_of(point)), "version": point.version})
+
+
+def _shortcut_week(request: HttpRequest, point, others, action: str) -> dict:
+    version = {"version": request.POST.get("version", point.version)}
+    if action == "copy_saved":
+        return {**week_initial(_week_of(point)), **version}
+    source = next((other for other in others if action == f"copy_point-{other.pk}"), None)
+    if source is not None:
+        return {**week_initial(_week_of(source)), **version}
+    return {**apply_shortcut(typed_week(request.POST), action), **version}
+
+
+def _week_of(point) -> list[tuple]:
+    return [(h.weekday, h.opens, h.closes) for h in point.weekly_hours.all()]
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,4 +1,5 @@
-from datetime import date, time
+import re
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -122,7 +123,36 @@ def test_unit_page_shows_the_week_and_upcoming_closures(
     point.save()
     with django_assert_max_num_queries(9):
         page = client.get(cau_giay.get_absolute_url()).content.decode()
-    assert "Thứ Hai</th><td>07:30–11:30, 13:30–17:00" in page
-    assert "Chủ nhật</th><td>Nghỉ" in page
+    # The coming seven days, each with its date (a public holiday among them shows "Nghỉ").
+    assert re.search(r"Thứ (Hai|Ba|Tư|Năm|Sáu) \d\d/\d\d</th><td>07:30–11:30, 13:30–17:00", page)
+    assert re.search(r"Chủ nhật \d\d/\d\d</th><td>Nghỉ", page)
     assert ("Đang mở cửa" in page) or ("Đã đóng cửa" in page)
     assert 'href="tel:02438331234"' in page
+
+
+@pytest.mark.django_db
+def test_special_hours_for_a_date_show_in_the_week_table_and_the_list(client, cau_giay):
+    from django.utils import timezone
+
+    from wards.models import HoursExceptionKind
+
+    point = ServicePoint.objects.get(unit=cau_giay)
+    for weekday in range(7):
+        WeeklyHours.objects.create(
+            service_point=point, weekday=weekday, opens=time(7, 30), closes=time(17)
+        )
+    day = timezone.localdate() + timedelta(days=2)
+    HoursException.objects.create(
+        service_point=point,
+        start_date=day,
+        end_date=day,
+        kind=HoursExceptionKind.SPECIAL_HOURS,
+        reason="Tiếp dân buổi sáng",
+        opens=time(8),
+        closes=time(11),
+    )
+    page = client.get(cau_giay.get_absolute_url()).content.decode()
+    row = page[page.index(day.strftime("%d/%m") + "</th>") :][:200]
+    assert "08:00–11:00" in row and "Tiếp dân buổi sáng" in row
+    assert "Giờ đặc biệt sắp tới" in page
+    assert f"{day:%d/%m/%Y}: 08:00–11:00 (Tiếp dân buổi sáng)" in page

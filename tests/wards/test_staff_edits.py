@@ -40,19 +40,13 @@ def details(point, **changes):
     return {**data, **changes}
 
 
-def hours(version, *rows):
-    data = {
-        "version": version,
-        "action": "save",
-        "hours-TOTAL_FORMS": len(rows),
-        "hours-INITIAL_FORMS": 0,
-    }
-    for index, (weekday, opens, closes) in enumerate(rows):
-        data |= {
-            f"hours-{index}-weekday": weekday,
-            f"hours-{index}-opens": opens,
-            f"hours-{index}-closes": closes,
-        }
+def week(version, *days, action="save"):
+    """The week form's data: (weekday, morning from, to, afternoon from, to) per open day."""
+    data = {"version": version, "action": action}
+    for weekday, *times in days:
+        data[f"d{weekday}_open"] = "on"
+        names = ("am_from", "am_to", "pm_from", "pm_to")
+        data |= {f"d{weekday}_{name}": value for name, value in zip(names, times, strict=False)}
     return data
 
 
@@ -113,9 +107,9 @@ def test_a_second_editor_with_a_stale_page_is_refused_and_told_what_changed(edit
 
 
 @pytest.mark.django_db
-def test_weekly_hours_with_a_lunch_break_are_saved_all_at_once(editor_client, point):
+def test_a_week_with_a_lunch_break_and_saturday_morning_is_saved_all_at_once(editor_client, point):
     url = reverse("staff:point_hours", args=[point.pk])
-    data = hours(point.version, (0, "07:30", "11:30"), (0, "13:30", "17:00"), (5, "07:30", "11:30"))
+    data = week(point.version, (0, "07:30", "11:30", "13:30", "17:00"), (5, "7h30", "11.30"))
     assert editor_client.post(url, data).status_code == 302
     assert list(
         point.weekly_hours.values_list("weekday", "opens", "closes").order_by("weekday", "opens")
@@ -135,39 +129,92 @@ def _time(text):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("rows", "message"),
+    ("day", "message"),
     [
-        (((0, "11:30", "07:30"),), "Giờ đóng cửa phải sau giờ mở cửa"),
-        (((0, "07:30", "11:30"), (0, "11:00", "17:00")), "chồng lên"),
-        (((0, "7h30", "11:30"),), 'value="7h30"'),
-        (((9, "07:30", "11:30"),), 'class="error"'),
+        ((0, "11:30", "07:30"), "Giờ kết thúc phải sau giờ bắt đầu"),
+        ((0, "07:30", "11:30", "11:00", "17:00"), "Buổi chiều phải bắt đầu sau buổi sáng"),
+        ((0, "07:30", ""), "Nhập cả giờ bắt đầu và giờ kết thúc"),
+        ((0, "25:00", "11:30"), 'value="25:00"'),
+        ((0,), "Ngày mở cửa cần ít nhất một khoảng giờ"),
     ],
 )
-def test_bad_hours_are_refused_whole_with_the_error_beside_the_row(
-    editor_client, point, rows, message
+def test_bad_hours_are_refused_whole_with_the_error_beside_the_field(
+    editor_client, point, day, message
 ):
     WeeklyHours.objects.create(service_point=point, weekday=1, opens="08:00", closes="09:00")
     url = reverse("staff:point_hours", args=[point.pk])
-    response = editor_client.post(url, hours(point.version, (2, "08:00", "10:00"), *rows))
+    response = editor_client.post(url, week(point.version, (2, "08:00", "10:00"), day))
     page = response.content.decode()
     assert response.status_code == 200
-    assert message in page
+    assert message in page and "Chưa lưu" in page
     assert list(point.weekly_hours.values_list("weekday", flat=True)) == [1]
 
 
 @pytest.mark.django_db
-def test_adding_and_removing_a_row_keeps_what_was_typed_and_saves_nothing(editor_client, point):
+def test_the_working_week_shortcut_copies_monday_and_saves_nothing(editor_client, point):
     url = reverse("staff:point_hours", args=[point.pk])
-    data = hours(point.version, (0, "07:30", "11:30")) | {"action": "add"}
+    data = week(point.version, (0, "07:30", "11:30", "13:30", "17:00"), action="mon_fri")
     fragment = editor_client.post(url, data, **HTMX).content.decode()
-    assert "<html" not in fragment and fragment.lstrip().startswith('<form id="hours"')
-    assert fragment.count('name="hours-') >= 6 and 'value="07:30"' in fragment
-    data = hours(point.version, (0, "07:30", "11:30"), (1, "08:00", "09:00")) | {
-        "action": "remove-0"
-    }
-    page = editor_client.post(url, data).content.decode()
-    assert 'value="07:30"' not in page and 'value="08:00"' in page
+    assert fragment.lstrip().startswith('<form id="hours"')
+    assert fragment.count('value="07:30"') == 5 and fragment.count('value="17:00"') == 5
+    saturday = editor_client.post(
+        url, week(point.version, (0, "07:30", "11:30"), action="sat_morning"), **HTMX
+    ).content.decode()
+    assert 'name="d5_open" id="id_d5_open" checked' in saturday
+    assert 'name="d5_am_from" value="07:30"' in saturday
     assert not point.weekly_hours.exists()
+
+
+@pytest.mark.django_db
+def test_hours_can_be_copied_from_the_units_other_point(editor_client, point):
+    other = ServicePoint.objects.create(unit=point.unit, name="Điểm tiếp nhận số 2", address="x")
+    WeeklyHours.objects.create(service_point=other, weekday=3, opens="08:00", closes="11:00")
+    url = reverse("staff:point_hours", args=[point.pk])
+    page = editor_client.post(
+        url, {"version": point.version, "action": f"copy_point-{other.pk}"}
+    ).content.decode()
+    assert "Chép giờ của Điểm tiếp nhận số 2" in page
+    assert 'name="d3_am_from" value="08:00"' in page
+
+
+@pytest.mark.django_db
+def test_saving_over_htmx_confirms_in_place_once(editor_client, point):
+    url = reverse("staff:point_hours", args=[point.pk])
+    data = week(point.version, (0, "07:30", "11:30"))
+    fragment = editor_client.post(url, data, **HTMX).content.decode()
+    assert 'role="status"' in fragment and "Đã lưu giờ làm việc lúc" in fragment
+    assert "Đã lưu giờ làm việc" not in editor_client.get(url).content.decode()  # not twice
+
+
+@pytest.mark.django_db
+def test_saving_the_same_week_again_writes_no_history_and_no_event(editor_client, point):
+    from portal.notifications.models import Event
+
+    url = reverse("staff:point_hours", args=[point.pk])
+    editor_client.post(url, week(point.version, (0, "07:30", "11:30", "13:30", "17:00")))
+    point.refresh_from_db()
+    history, events = WeeklyHours.history.count(), Event.objects.count()
+    version = point.version
+    again = editor_client.post(
+        url, week(point.version, (0, "07:30", "11:30", "13:30", "17:00")), **HTMX
+    ).content.decode()
+    assert "không thay đổi" in again
+    point.refresh_from_db()
+    assert (WeeklyHours.history.count(), Event.objects.count()) == (history, events)
+    assert point.version == version
+
+
+@pytest.mark.django_db
+def test_every_input_of_the_week_has_a_label_and_times_read_24_hour(editor_client, point):
+    WeeklyHours.objects.create(service_point=point, weekday=0, opens="13:30", closes="17:00")
+    page = editor_client.get(reverse("staff:point_hours", args=[point.pk])).content.decode()
+    import re
+
+    ids = re.findall(r'<input[^>]+id="(id_d\d_[a-z_]+)"', page)
+    assert len(ids) == 7 * 5
+    assert all(f'for="{input_id}"' in page for input_id in ids)
+    assert 'value="13:30"' in page and 'type="time"' not in page
+    assert "Thứ Bảy" in page and "Thứ Ba" in page
 
 
 @pytest.mark.django_db

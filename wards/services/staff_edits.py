@@ -108,9 +108,15 @@ def service_point_verify(*, point: ServicePoint, user) -> ServicePoint:
 def weekly_hours_replace(
     *, point_id: int, seen_version: int, intervals: list[IntervalInput], user
 ) -> ServicePoint:
-    """The point's week becomes exactly these intervals."""
+    """The point's week becomes exactly these intervals. The same week saved again writes
+    nothing: no history entry, no new version, no email (`point.week_changed` says which)."""
     with transaction.atomic():
         point = _locked(point_id, seen_version, {})
+        saved = sorted((h.weekday, h.opens, h.closes) for h in point.weekly_hours.all())
+        wanted = sorted((i.weekday, i.opens, i.closes) for i in intervals)
+        point.week_changed = saved != wanted
+        if not point.week_changed:
+            return point
         before = _week_text(point)
         for hours in point.weekly_hours.all():
             hours._history_user = user
