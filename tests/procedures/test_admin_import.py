@@ -88,3 +88,11 @@ def test_the_admin_carries_the_portals_name_in_vietnamese(client, editor):
     page = client.get(reverse("admin:procedures_procedure_changelist")).content.decode()
     assert "Cổng phường xã Hà Nội" in page and "Django administration" not in page
     assert ">Nhập</a>" in page
+
+
+def test_the_export_and_history_pages_read_vietnamese(client, editor):
+    procedure = Procedure.objects.get(slug="dang-ky-khai-sinh")
+    export = client.get(reverse("admin:procedures_procedure_export")).content.decode()
+    assert "Chọn tất cả" in export and "Select all" not in export
+    history = client.get(reverse("admin:procedures_procedure_history", args=[procedure.pk]))
+    assert "Lịch sử" in history.content.decode()
