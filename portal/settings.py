@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "portal",
     "portal.notifications",
+    "portal.reports",
     "wards",
     "procedures",
 ]
@@ -190,6 +191,8 @@ NOTIFY_SEND_BATCH = env_int("NOTIFY_SEND_BATCH", 100)
 NOTIFY_RATE_PER_IP = env_str("NOTIFY_RATE_PER_IP", "20/h")
 NOTIFY_RATE_PER_ADDRESS = env_str("NOTIFY_RATE_PER_ADDRESS", "5/h")
 RATELIMIT_VIEW = "portal.notifications.views.rate_limited"
+# Residents' reports of wrong information, per client address.
+REPORT_RATE_PER_IP = env_str("REPORT_RATE_PER_IP", "10/h")
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -21,6 +21,8 @@ urlpatterns = [
     path("api/v1/procedures", procedure_views.api_search, name="api_procedures"),
     path("thu-tuc/", include("procedures.urls")),
     path("don-vi/", include("wards.urls")),
+    path("bao-sai/", include("portal.reports.urls")),
+    path("can-bo/bao-sai/", include("portal.reports.staff_urls")),
     path("can-bo/", include("wards.staff_urls")),
     path("thong-bao/", include("portal.notifications.urls")),
     path("tai-khoan/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),

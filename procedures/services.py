@@ -53,6 +53,10 @@ def catalogue_editors_group_ensure() -> Group:
     ]
     permissions = Permission.objects.filter(
         content_type__app_label="procedures", codename__in=codenames
+    ) | Permission.objects.filter(
+        # Editors answer residents' reports about procedures in the admin.
+        content_type__app_label="reports",
+        codename__in=["view_report", "change_report"],
     )
     group.permissions.set(permissions)
     return group
