@@ -40,6 +40,7 @@ SEED_FILES = sorted(SEED_DIR.glob("*.json"))
 EDITED = "edited"  # seed_digest of a procedure editors have changed
 SHORT_TEXT = 300
 LONG_TEXT = 2000
+EDITOR_TEXT = 6000  # the editors' note gathers every pass's remarks
 FACT_KEYS = ("code", "moved", "documents", "processing", "costs", "legal", "online", "steps")
 MOVED = {"yes": MovedStatus.YES, "no": MovedStatus.NO, "both": MovedStatus.BOTH, "unknown": ""}
 LEGACY_MOVED = {True: MovedStatus.YES, False: MovedStatus.NO, None: ""}
@@ -124,8 +125,9 @@ def seed_problems(record: dict[str, Any]) -> list[str]:
         *(doc.get(key) or "" for doc in record.get("documents", []) for key in ("name", "note")),
         *((cost.get("note") or "") for cost in record.get("costs", [])),
     ]
-    long = [record.get(key) or "" for key in ("processing_note", "conflict_note", "editor_note")]
+    long = [record.get(key) or "" for key in ("processing_note", "conflict_note")]
     too_long = [t for t in short if len(t) > SHORT_TEXT] + [t for t in long if len(t) > LONG_TEXT]
+    too_long += [t for t in [record.get("editor_note") or ""] if len(t) > EDITOR_TEXT]
     if too_long:
         problems.append(f"{where}: {len(too_long)} texts too long")
     return problems

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
+from wards.admin_invite import staff_invite_view
 from wards.models import (
     AdministrativeChange,
     DataSource,
@@ -115,6 +117,10 @@ class StaffMembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "unit"]
     search_fields = ["user__username", "user__email", "unit__name_folded", "unit__code"]
     autocomplete_fields = ["user", "unit"]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(staff_invite_view(self))
+        return [path("moi/", view, name="wards_staffmembership_invite"), *super().get_urls()]
 
 
 @admin.register(Notice)

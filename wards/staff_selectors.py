@@ -4,8 +4,9 @@ existence of other units' rows is not revealed)."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,9 +69,17 @@ def staff_is_unit_admin(user, unit: Unit) -> bool:
 
 
 @dataclass(frozen=True)
+class Need:
+    """Something a point still lacks, and the page that fixes it in one click."""
+
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
 class DashboardRow:
     point: ServicePoint
-    needs_attention: list[str]
+    needs_attention: list[Need]
 
 
 def staff_dashboard(user) -> list[DashboardRow]:
@@ -87,24 +96,43 @@ def _dashboard_rows(points: QuerySet[ServicePoint]) -> list[DashboardRow]:
     stale_before = timezone.now() - STALE_AFTER
     points = (
         points.select_related("unit__province")
-        .annotate(has_hours=Exists(WeeklyHours.objects.filter(service_point=OuterRef("pk"))))
+        .prefetch_related("weekly_hours")
         .order_by("unit__name_folded", "name")
     )
     rows = []
     for point in points:
+        edit = reverse("staff:point_edit", args=[point.pk])
+        hours = reverse("staff:point_hours", args=[point.pk])
+        verify = reverse("staff:dashboard") + f"#point-{point.pk}"
+        week = list(point.weekly_hours.all())
         needs = []
-        if point.verified_at is None:
-            needs.append(_("Chưa xác nhận thông tin"))
-        elif point.verified_at < stale_before:
-            needs.append(_("Quá 90 ngày chưa xác nhận"))
-        if not point.has_hours:
-            needs.append(_("Chưa có giờ làm việc"))
-        if not point.address:
-            needs.append(_("Chưa có địa chỉ"))
+        if not week:
+            needs.append(Need(_("Chưa có giờ làm việc"), hours))
+        elif not _has_lunch_break(week):
+            needs.append(Need(_("Chưa có giờ nghỉ trưa (buổi sáng, buổi chiều)"), hours))
         if not point.phone:
-            needs.append(_("Chưa có số điện thoại"))
+            needs.append(Need(_("Chưa có số điện thoại"), edit + "#id_phone"))
+        if not point.address:
+            needs.append(Need(_("Chưa có địa chỉ"), edit + "#id_address"))
+        if not point.accessibility_notes:
+            needs.append(
+                Need(_("Chưa có thông tin hỗ trợ tiếp cận"), edit + "#id_accessibility_notes")
+            )
+        if point.verified_at is None:
+            needs.append(Need(_("Chưa xác nhận thông tin"), verify))
+        elif point.verified_at < stale_before:
+            needs.append(Need(_("Quá 90 ngày chưa xác nhận"), verify))
         rows.append(DashboardRow(point, needs))
     return rows
+
+
+def _has_lunch_break(week: list[WeeklyHours]) -> bool:
+    """Whether some day is split in two: an office that stays open over noon every day
+    has nothing to add, but most state a morning and an afternoon."""
+    days: dict[int, int] = {}
+    for hours in week:
+        days[hours.weekday] = days.get(hours.weekday, 0) + 1
+    return any(count > 1 for count in days.values())
 
 
 def staff_unit_notices(unit: Unit) -> QuerySet[Notice]:

@@ -6,6 +6,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from tests.factories import UserFactory
 from wards.models import StaffMembership, StaffRole
 
 LINK = re.compile(r"https?://\S+/tai-khoan/reset/\S+/")
@@ -78,3 +79,59 @@ def test_password_reset_links_point_at_site_url_whatever_the_host_header(
     )
     (message,) = outbox
     assert LINK.search(message.body).group(0).startswith("http://127.0.0.1:8131/tai-khoan/reset/")
+
+
+@pytest.mark.django_db
+def test_an_admin_invites_the_staff_of_many_units_at_once(
+    client, cau_giay, ba_dinh, outbox, django_capture_on_commit_callbacks
+):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    lines = "00166, mot@caugiay.vn, editor\n00004,hai@badinh.vn,unit-admin\n\n00004, ba@badinh.vn"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:wards_staffmembership_invite"), {"lines": lines})
+    assert response.status_code == 302
+    roles = dict(StaffMembership.objects.values_list("user__email", "role"))
+    assert roles == {
+        "mot@caugiay.vn": StaffRole.EDITOR,
+        "hai@badinh.vn": StaffRole.UNIT_ADMIN,
+        "ba@badinh.vn": StaffRole.EDITOR,
+    }
+    assert sorted(m.to[0] for m in outbox) == ["ba@badinh.vn", "hai@badinh.vn", "mot@caugiay.vn"]
+    assert all(LINK.search(m.body) for m in outbox)
+
+
+@pytest.mark.django_db
+def test_one_bad_line_invites_nobody_and_names_the_line(client, cau_giay, outbox):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    lines = "00166, mot@caugiay.vn\n99999, hai@x.vn, editor\n00166, khong-phai-thu, boss"
+    page = client.post(reverse("admin:wards_staffmembership_invite"), {"lines": lines})
+    html = page.content.decode()
+    assert page.status_code == 200 and "Chưa mời ai" in html
+    assert "<td>2</td><td>không có đơn vị mã “99999”</td>" in html
+    assert "thư điện tử “khong-phai-thu” không đúng; vai trò “boss” không có" in html
+    assert not StaffMembership.objects.exists() and outbox == []
+
+
+@pytest.mark.django_db
+def test_only_site_admins_may_invite(client, cau_giay_admin):
+    client.force_login(cau_giay_admin)
+    assert client.get(reverse("admin:wards_staffmembership_invite")).status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_a_new_officer_sees_what_the_unit_still_lacks_with_a_link_to_each(
+    client, cau_giay_editor, cau_giay
+):
+    from wards.models import ServicePoint, WeeklyHours
+
+    point = ServicePoint.objects.get(unit=cau_giay)
+    client.force_login(cau_giay_editor)
+    page = client.get(reverse("staff:dashboard")).content.decode()
+    hours = reverse("staff:point_hours", args=[point.pk])
+    assert f'<a href="{hours}">Chưa có giờ làm việc</a>' in page
+    assert '#id_phone">Chưa có số điện thoại' in page
+    assert '#id_accessibility_notes">Chưa có thông tin hỗ trợ tiếp cận' in page
+    assert "Chưa xác nhận thông tin" in page
+    WeeklyHours.objects.create(service_point=point, weekday=0, opens="07:30", closes="17:00")
+    page = client.get(reverse("staff:dashboard")).content.decode()
+    assert "Chưa có giờ nghỉ trưa" in page
