@@ -78,6 +78,7 @@ class ProcedureAdmin(ExportMixin, SimpleHistoryAdmin):
     ]
     list_filter = [
         ReplacedLawFilter,
+        "settled_by",
         "field",
         "level",
         "moved_from_district",

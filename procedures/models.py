@@ -65,6 +65,27 @@ class MovedStatus(models.TextChoices):
     BOTH = "both", _("Trước 1/7/2025 cả cấp huyện và cấp xã cùng thực hiện")
 
 
+class Settler(models.TextChoices):
+    """Who settles the procedure, which decides where a resident files it."""
+
+    COMMUNE = "ubnd_xa", _("UBND phường, xã")
+    COMMUNE_POLICE = "cong_an_xa", _("Công an phường, xã")
+    CITY = "thanh_pho", _("Cơ quan cấp thành phố")
+
+
+def settler_from_agency(agency: str) -> str:
+    """The settler an agency's wording names ("" when it does not say)."""
+    text = f" {agency.lower()} "
+    if text.strip().startswith("công an"):
+        return Settler.COMMUNE_POLICE
+    # Where the resident files: a commune that receives and forwards counts as the commune.
+    if any(word in text for word in ("cấp xã", " xã ", "phường")):
+        return Settler.COMMUNE
+    if any(word in text for word in ("cấp tỉnh", " sở ", "cấp thành phố")):
+        return Settler.CITY
+    return ""
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", _("Nháp")
     PUBLISHED = "published", _("Đã công bố")
@@ -86,6 +107,13 @@ class Procedure(models.Model):
     field = models.CharField(_("lĩnh vực"), max_length=30, choices=Field.choices)
     level = models.CharField(_("cấp thực hiện"), max_length=10, choices=Level.choices)
     agency = models.CharField(_("cơ quan thực hiện"), max_length=200, blank=True)
+    settled_by = models.CharField(
+        _("nơi nộp theo cơ quan giải quyết"),
+        max_length=10,
+        choices=Settler.choices,
+        blank=True,
+        help_text=_("Quyết định “Nộp ở đâu”: điểm phục vụ của phường, xã; Công an; cấp thành phố."),
+    )
     name_en = models.CharField(
         _("tên tiếng Anh"),
         max_length=300,

@@ -33,6 +33,7 @@ from procedures.models import (
     ProcedureStep,
     RequiredDocument,
     Status,
+    settler_from_agency,
 )
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
@@ -186,6 +187,7 @@ def _write(procedure: Procedure, record: dict[str, Any], digest: str) -> Procedu
         "field": record["field"],
         "level": Level.BOTH if levels == {"xa", "tinh"} else Level(levels.pop()),
         "agency": record.get("agency") or "",
+        "settled_by": record.get("settled_by") or settler_from_agency(record.get("agency") or ""),
         "moved_from_district": _moved(record),
         "moved_by": record.get("moved_by") or "",
         "channels": [c for c in record.get("channels") or [] if c in Channel.values],

@@ -12,7 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 from portal.htmx import template_for, wants_fragment
 from portal.http import json_response
 from procedures.forms import ProcedureSearchForm, WhereToFileForm
-from procedures.models import MovedStatus, Procedure, Status
+from procedures.models import MovedStatus, Procedure, Settler, Status
 from procedures.search import (
     ProcedureHit,
     SearchPage,
@@ -20,7 +20,16 @@ from procedures.search import (
     procedure_search_page,
     search_generation,
 )
+from wards.models import ServicePointKind
 from wards.service_point_display import unit_service_points
+
+# Where a resident files, by who settles the procedure (the commune's own service point
+# when nobody has said otherwise).
+FILING_KINDS = {
+    Settler.COMMUNE: ServicePointKind.PUBLIC_ADMINISTRATIVE,
+    Settler.COMMUNE_POLICE: ServicePointKind.POLICE_RECEPTION,
+    Settler.CITY: ServicePointKind.CITY_CENTRE_BRANCH,
+}
 
 # As-you-type search asks for the same few fragments again and again: each is rendered once
 # per index generation (a catalogue change builds a new index, so a new key).
@@ -76,11 +85,14 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     where = WhereToFileForm(request.GET or None)
     unit = where.cleaned_data["don_vi"] if where.is_bound and where.is_valid() else None
+    kind = FILING_KINDS.get(procedure.settled_by, ServicePointKind.PUBLIC_ADMINISTRATIVE)
     context = {
         "procedure": procedure,
         "where": where,
         "unit": unit,
-        "service_points": unit_service_points(unit, timezone.localtime()) if unit else None,
+        "service_points": (
+            unit_service_points(unit, timezone.localtime(), kind=kind) if unit else None
+        ),
     }
     return render(request, "procedures/detail.html", context)
 

@@ -83,20 +83,22 @@ def holidays_ahead(today: date) -> dict[date, str]:
     )
 
 
-def unit_service_points(unit: Unit, now: datetime) -> list[ServicePointView]:
-    """The unit's active service points with what a resident needs to know now."""
+def unit_service_points(
+    unit: Unit, now: datetime, *, kind: str | None = None
+) -> list[ServicePointView]:
+    """The unit's active service points (of one kind, when given) with what a resident
+    needs to know now."""
     today = now.date()
-    points = (
-        ServicePoint.objects.filter(unit=unit, is_active=True)
-        .prefetch_related(
-            Prefetch("weekly_hours", queryset=WeeklyHours.objects.order_by("weekday", "opens")),
-            Prefetch(
-                "exceptions",
-                queryset=HoursException.objects.filter(end_date__gte=today - timedelta(1)),
-            ),
-        )
-        .select_related("verified_by")
-    )
+    points = ServicePoint.objects.filter(unit=unit, is_active=True)
+    if kind:
+        points = points.filter(kind=kind)
+    points = points.prefetch_related(
+        Prefetch("weekly_hours", queryset=WeeklyHours.objects.order_by("weekday", "opens")),
+        Prefetch(
+            "exceptions",
+            queryset=HoursException.objects.filter(end_date__gte=today - timedelta(1)),
+        ),
+    ).select_related("verified_by")
     holidays = holidays_ahead(today)
     views = []
     for point in points:
