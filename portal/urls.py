@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+from portal import freshness, views
 from procedures import views as procedure_views
 from wards import views as ward_views
 from wards import views_nearby as nearby_views
@@ -10,6 +10,7 @@ from wards import views_nearby as nearby_views
 admin.site.site_header = "Cổng phường xã Hà Nội · Quản trị"
 admin.site.site_title = "Cổng phường xã Hà Nội"
 admin.site.index_title = "Quản trị cổng"
+admin.site.index_template = "admin/portal_index.html"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("thong-bao/", include("portal.notifications.urls")),
     path("tai-khoan/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("tai-khoan/", include("django.contrib.auth.urls")),
+    path("quan-tri/do-cap-nhat/", freshness.freshness, name="freshness"),
     path("quan-tri/", admin.site.urls),
 ]
 
