@@ -42,7 +42,7 @@ def main() -> None:
         Subscription,
         SubscriptionStatus,
     )
-    from portal.notifications.services import event_record
+    from portal.outbox import event_record
     from tests.notifications.worker import running_worker, sent_messages, use_broker, wait_for
     from wards.models import Unit
 

@@ -24,7 +24,7 @@ urlpatterns = [
     path("don-vi/", include("wards.urls")),
     path("bao-sai/", include("portal.reports.urls")),
     path("can-bo/bao-sai/", include("portal.reports.staff_urls")),
-    path("can-bo/", include("wards.staff_urls")),
+    path("can-bo/", include("wards.staff.urls")),
     path("thong-bao/", include("portal.notifications.urls")),
     path("tai-khoan/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("tai-khoan/", include("django.contrib.auth.urls")),

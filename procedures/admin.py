@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.notifications.models import EventKind
+from portal.outbox import EventKind
 from portal.text import fold
 from procedures.admin_import import catalogue_import_view
 from procedures.models import (

@@ -152,7 +152,7 @@ class ProcedureResource(resources.ModelResource):
 
     def after_save_instance(self, instance: Procedure, row, **kwargs) -> None:
         # A dry run rolls back its transaction, and the events it wrote with it.
-        from portal.notifications.models import EventKind
+        from portal.outbox import EventKind
         from procedures.services import procedure_announce
 
         if row.get("_published_now") and instance.status == "published":

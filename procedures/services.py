@@ -4,8 +4,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import QuerySet
 
-from portal.notifications.models import EventKind
-from portal.notifications.services import event_record
+from portal.outbox import EventKind, event_record
 from procedures.models import Procedure, Status
 
 CATALOGUE_EDITORS = "Catalogue editors"

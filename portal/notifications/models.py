@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.outbox import EventKind
 from procedures.models import Procedure
 from wards.models import ServicePoint, Unit
 
@@ -93,15 +94,6 @@ class Subscription(models.Model):
     @property
     def followed(self) -> Unit | Procedure:
         return self.unit or self.procedure
-
-
-class EventKind(models.TextChoices):
-    NOTICE_PUBLISHED = "thong_bao", _("Thông báo mới")
-    CLOSURE_ADDED = "tam_dong_cua", _("Lịch nghỉ, tạm đóng cửa")
-    SERVICE_POINT_CHANGED = "diem_phuc_vu", _("Thông tin điểm phục vụ thay đổi")
-    HOURS_CHANGED = "gio_lam_viec", _("Giờ làm việc thay đổi")
-    PROCEDURE_PUBLISHED = "thu_tuc_moi", _("Thủ tục được công bố")
-    PROCEDURE_CHANGED = "thu_tuc_doi", _("Thủ tục thay đổi")
 
 
 class Event(models.Model):

@@ -33,7 +33,7 @@ from portal.notifications.models import (
 )
 from procedures.models import LinkState, OnlineLinkCheck, Procedure, Status
 from wards.models import ServicePoint, StaffMembership, WeeklyHours
-from wards.staff_selectors import STALE_AFTER
+from wards.staff.selectors import STALE_AFTER
 
 BROKEN_AFTER = 3
 LINK_TIMEOUT_SECONDS = 10

@@ -158,20 +158,9 @@ def subscriptions_expire(*, now=None) -> int:
 # The outbox ---------------------------------------------------------------------------------
 
 
-def event_record(
-    *, kind: str, title: str, path: str, changes=(), unit=None, procedure=None
-) -> Event:
-    """Write the event in the caller's transaction; fan it out once that commits."""
-    event = Event.objects.create(
-        kind=kind,
-        unit=unit,
-        procedure=procedure,
-        title=title[:300],
-        changes=[{"label": str(c[0]), "old": str(c[1]), "new": str(c[2])} for c in changes],
-        path=path,
-    )
-    transaction.on_commit(lambda: _enqueue("fan_out_event", event.pk))
-    return event
+def event_dispatch(*, event_id: int, **kwargs) -> None:
+    """Receiver of the outbox's `event_recorded`: fan the committed event out."""
+    _enqueue("fan_out_event", event_id)
 
 
 def _enqueue(task_name: str, *args) -> None:

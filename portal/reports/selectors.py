@@ -4,7 +4,7 @@ from django.http import Http404
 from portal.reports.models import Report, ReportStatus
 from procedures.models import Procedure, Status
 from wards.models import ServicePoint, Unit
-from wards.staff_selectors import staff_units
+from wards.staff.selectors import staff_units
 
 
 def report_target(params) -> dict | None:

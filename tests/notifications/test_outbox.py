@@ -3,8 +3,9 @@
 import pytest
 from django.db import transaction
 
-from portal.notifications.models import Delivery, DeliveryStatus, Event, EventKind, Subscription
+from portal.notifications.models import Delivery, DeliveryStatus, Event, Subscription
 from portal.notifications.services import deliveries_send, event_fan_out, outbox_sweep
+from portal.outbox import EventKind
 from procedures.models import Procedure
 from procedures.services import procedures_set_status
 from wards.services.staff_edits import (

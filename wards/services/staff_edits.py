@@ -14,8 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.notifications.models import EventKind
-from portal.notifications.services import event_record
+from portal.outbox import EventKind, event_record
 from wards.models import HoursException, Notice, NoticeKind, ServicePoint, Unit, WeeklyHours
 
 # The service-point facts residents are told about when they change.

@@ -1,7 +1,7 @@
 from django import template
 
 from portal.reports.models import Report, ReportStatus
-from wards.staff_selectors import staff_units
+from wards.staff.selectors import staff_units
 
 register = template.Library()
 

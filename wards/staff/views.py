@@ -1,4 +1,4 @@
-"""Staff pages: each resolves its objects through wards.staff_selectors, which answer
+"""Staff pages: each resolves its objects through wards.staff.selectors, which answer
 404 for anything outside the user's own units."""
 
 from django.contrib import messages
@@ -10,9 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.htmx import template_for, wants_fragment
-from wards import staff_selectors as staff
-from wards.forms_staff import HoursExceptionForm, NoticeForm, ServicePointForm
-from wards.forms_week import WeekForm, apply_shortcut, typed_week, week_initial
 from wards.history import service_point_history, unit_notice_history
 from wards.services.staff_edits import (
     ConcurrentEdit,
@@ -25,6 +22,9 @@ from wards.services.staff_edits import (
     service_point_verify,
     weekly_hours_replace,
 )
+from wards.staff import selectors as staff
+from wards.staff.forms import HoursExceptionForm, NoticeForm, ServicePointForm
+from wards.staff.forms_week import WeekForm, apply_shortcut, typed_week, week_initial
 
 
 @require_GET

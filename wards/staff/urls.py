@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wards import views_staff as views
+from wards.staff import views
 
 app_name = "staff"
 
