@@ -21,7 +21,7 @@ from procedures.search import (
     search_generation,
 )
 from wards.models import ServicePointKind
-from wards.service_point_display import unit_service_points
+from wards.service_point_display import city_service_points, unit_service_points
 
 # Where a resident files, by who settles the procedure (the commune's own service point
 # when nobody has said otherwise).
@@ -86,14 +86,14 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     where = WhereToFileForm(request.GET or None)
     unit = where.cleaned_data["don_vi"] if where.is_bound and where.is_valid() else None
     kind = FILING_KINDS.get(procedure.settled_by, ServicePointKind.PUBLIC_ADMINISTRATIVE)
-    context = {
-        "procedure": procedure,
-        "where": where,
-        "unit": unit,
-        "service_points": (
-            unit_service_points(unit, timezone.localtime(), kind=kind) if unit else None
-        ),
-    }
+    now = timezone.localtime()
+    if not unit:
+        points = None
+    elif procedure.settled_by == Settler.CITY:
+        points = city_service_points(unit.province.code, now)
+    else:
+        points = unit_service_points(unit, now, kind=kind)
+    context = {"procedure": procedure, "where": where, "unit": unit, "service_points": points}
     return render(request, "procedures/detail.html", context)
 
 

@@ -5,7 +5,15 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch
 
-from wards.models import HoursException, PublicHoliday, ServicePoint, Unit, Weekday, WeeklyHours
+from wards.models import (
+    HoursException,
+    PublicHoliday,
+    ServicePoint,
+    ServicePointKind,
+    Unit,
+    Weekday,
+    WeeklyHours,
+)
 from wards.opening import (
     DateRangeRule,
     Interval,
@@ -88,17 +96,31 @@ def unit_service_points(
 ) -> list[ServicePointView]:
     """The unit's active service points (of one kind, when given) with what a resident
     needs to know now."""
-    today = now.date()
     points = ServicePoint.objects.filter(unit=unit, is_active=True)
     if kind:
         points = points.filter(kind=kind)
+    return service_point_views(points, now)
+
+
+def city_service_points(province_code: str, now: datetime) -> list[ServicePointView]:
+    """The city-level reception points of the province (branches of its service centre)."""
+    points = ServicePoint.objects.filter(
+        unit__province__code=province_code,
+        kind=ServicePointKind.CITY_CENTRE_BRANCH,
+        is_active=True,
+    ).order_by("name")
+    return service_point_views(points, now)
+
+
+def service_point_views(points, now: datetime) -> list[ServicePointView]:
+    today = now.date()
     points = points.prefetch_related(
         Prefetch("weekly_hours", queryset=WeeklyHours.objects.order_by("weekday", "opens")),
         Prefetch(
             "exceptions",
             queryset=HoursException.objects.filter(end_date__gte=today - timedelta(1)),
         ),
-    ).select_related("verified_by")
+    ).select_related("verified_by", "unit__province")
     holidays = holidays_ahead(today)
     views = []
     for point in points:

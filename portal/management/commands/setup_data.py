@@ -12,6 +12,7 @@ from wards.services import (
     public_holidays_load,
     service_points_import_offices,
 )
+from wards.services.city_points import city_points_import, city_points_records
 from wards.sources import vi_address, vietnamadminunits, ward_offices
 from wards.sources.records import SourceDataError
 
@@ -34,6 +35,11 @@ class Command(BaseCommand):
             if not summary.changed_anything:
                 self.say("Administrative units already up to date.")
             self.import_offices()
+            city = city_points_import(data=city_points_records())
+            self.say(
+                f"City-level reception points: {city.created} created, "
+                f"{city.already_present} already present."
+            )
         except (SourceDisagreement, SourceDataError) as error:
             raise CommandError(f"Import refused, nothing was written: {error}") from error
         created = public_holidays_load(years=holiday_years(timezone.localdate()))
