@@ -43,6 +43,7 @@ def staff_urls(point, exception, notice, unit):
         ("get", reverse("staff:unit_notices", args=[unit.code])),
         ("post", reverse("staff:unit_notices", args=[unit.code])),
         ("post", reverse("staff:notice_withdraw", args=[notice.pk])),
+        ("post", reverse("staff:police_office_add", args=[unit.code])),
     ]
 
 
@@ -60,6 +61,7 @@ def test_staff_of_another_unit_get_404_on_every_staff_url(
     assert cau_giay_point.verified_at is None
     assert HoursException.objects.filter(pk=cau_giay_exception.pk).exists()
     assert Notice.objects.get(pk=cau_giay_notice.pk).withdrawn_at is None
+    assert not cau_giay.service_points.filter(kind="cong_an").exists()
 
 
 @pytest.mark.django_db

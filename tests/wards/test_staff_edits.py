@@ -385,3 +385,29 @@ def test_a_broken_password_reset_link_says_so(client):
     url = reverse("password_reset_confirm", args=["xx", "bad-token"])
     page = client.get(url).content.decode()
     assert "Đường dẫn không còn dùng được" in page
+
+
+@pytest.mark.django_db
+def test_staff_add_their_police_office_and_police_procedures_point_there(
+    editor_client, client, cau_giay
+):
+    url = reverse("staff:police_office_add", args=[cau_giay.code])
+    response = editor_client.post(url)
+    police = ServicePoint.objects.get(unit=cau_giay, kind="cong_an")
+    assert response["Location"] == reverse("staff:point_edit", args=[police.pk])
+    assert editor_client.post(url)["Location"] == response["Location"]  # not twice
+    editor_client.post(
+        reverse("staff:point_edit", args=[police.pk]),
+        details(
+            police,
+            address="Số 1 phố Thử, phường Cầu Giấy",
+            phone="024 3833 1234",
+            latitude="",
+            longitude="",
+        ),
+    )
+    page = client.get(
+        reverse("procedures:detail", args=["dang-ky-tam-tru"]), {"don_vi": "00166"}
+    ).content.decode()
+    assert "Nơi tiếp dân Công an Phường Cầu Giấy" in page
+    assert "Số 1 phố Thử, phường Cầu Giấy" in page and 'href="tel:02438331234"' in page

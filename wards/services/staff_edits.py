@@ -15,7 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.outbox import EventKind, event_record
-from wards.models import HoursException, Notice, NoticeKind, ServicePoint, Unit, WeeklyHours
+from wards.models import (
+    HoursException,
+    Notice,
+    NoticeKind,
+    ServicePoint,
+    ServicePointKind,
+    Unit,
+    WeeklyHours,
+)
 
 # The service-point facts residents are told about when they change.
 ANNOUNCED_FIELDS = ["name", "address", "phone", "email", "note", "is_active"]
@@ -182,6 +190,24 @@ def notice_withdraw(*, notice: Notice, user) -> Notice:
     return notice
 
 
+def police_office_add(*, unit: Unit, user) -> ServicePoint:
+    """The unit's police reception office as a service point of its own kind, created by
+    its staff (no source gives these addresses); a second call returns the same point."""
+    existing = ServicePoint.objects.filter(unit=unit, kind=ServicePointKind.POLICE_RECEPTION)
+    if existing.exists():
+        return existing.first()
+    point = ServicePoint(
+        unit=unit,
+        kind=ServicePointKind.POLICE_RECEPTION,
+        name=f"Nơi tiếp dân Công an {unit.full_name}",
+        source="cán bộ đơn vị",
+        source_version=timezone.localdate().isoformat(),
+    )
+    point._history_user = user
+    point.save()
+    return point
+
+
 __all__ = [
     "ConcurrentEdit",
     "IntervalInput",
@@ -190,6 +216,7 @@ __all__ = [
     "hours_exception_delete",
     "notice_publish",
     "notice_withdraw",
+    "police_office_add",
     "service_point_update",
     "service_point_verify",
     "weekly_hours_replace",

@@ -13,5 +13,6 @@ urlpatterns = [
     path("diem/<int:pk>/lich-su/", views.point_history, name="point_history"),
     path("ngay-nghi/<int:pk>/xoa/", views.exception_delete, name="exception_delete"),
     path("don-vi/<str:code>/thong-bao/", views.unit_notices, name="unit_notices"),
+    path("don-vi/<str:code>/cong-an/", views.police_office_add_view, name="police_office_add"),
     path("thong-bao/<int:pk>/thu-hoi/", views.notice_withdraw_view, name="notice_withdraw"),
 ]

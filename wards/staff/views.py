@@ -18,6 +18,7 @@ from wards.services.staff_edits import (
     hours_exception_delete,
     notice_publish,
     notice_withdraw,
+    police_office_add,
     service_point_update,
     service_point_verify,
     weekly_hours_replace,
@@ -199,6 +200,15 @@ def unit_notices(request: HttpRequest, code: str) -> HttpResponse:
     if staff.staff_is_unit_admin(request.user, unit):
         context["history"] = unit_notice_history(unit.pk)
     return render(request, "wards/staff/unit_notices.html", context)
+
+
+@require_POST
+@login_required
+def police_office_add_view(request: HttpRequest, code: str) -> HttpResponse:
+    unit = staff.staff_unit_get(request.user, code)
+    point = police_office_add(unit=unit, user=request.user)
+    messages.info(request, _("Nhập địa chỉ, điện thoại và giờ tiếp dân của Công an phường, xã."))
+    return redirect("staff:point_edit", pk=point.pk)
 
 
 @require_POST
