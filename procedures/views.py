@@ -21,6 +21,7 @@ from procedures.search import (
     search_generation,
 )
 from wards.models import ServicePointKind
+from wards.nearby import distance_km, unit_origin
 from wards.service_point_display import city_service_points, unit_service_points
 
 # Where a resident files, by who settles the procedure (the commune's own service point
@@ -90,7 +91,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not unit:
         points = None
     elif procedure.settled_by == Settler.CITY:
-        points = city_service_points(unit.province.code, now)
+        points = _nearest_first(city_service_points(unit.province.code, now), unit)
     else:
         points = unit_service_points(unit, now, kind=kind)
     context = {"procedure": procedure, "where": where, "unit": unit, "service_points": points}
@@ -99,6 +100,22 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 # The API's yes/no/unknown: a procedure both levels did before 1 July 2025 did not "move".
 MOVED_AS_JSON = {MovedStatus.YES: True, MovedStatus.NO: False, MovedStatus.BOTH: False, "": None}
+
+
+def _nearest_first(views: list, unit) -> list:
+    """City points nearest the resident's unit first (a point without coordinates of its
+    own counts from its unit's approximate centre)."""
+    origin = unit_origin(unit)
+    if origin is None:
+        return views
+
+    def distance(view) -> float:
+        point = view.point
+        lat = point.latitude if point.latitude is not None else point.unit.latitude
+        lon = point.longitude if point.longitude is not None else point.unit.longitude
+        return distance_km(*origin, lat, lon) if lat is not None else float("inf")
+
+    return sorted(views, key=distance)
 
 
 def hit_as_json(hit: ProcedureHit) -> dict:

@@ -67,3 +67,18 @@ def test_a_city_procedure_lists_the_city_points_not_the_wards_own(client):
     assert "Điểm phục vụ hành chính công Phường Cầu Giấy" not in page
     assert "do cơ quan cấp thành phố giải quyết" in page
     assert reverse("procedures:detail", args=["dang-ky-ket-hon"]) in page
+
+
+@pytest.mark.django_db
+def test_city_points_are_listed_nearest_the_residents_ward_first(client):
+    procedure = Procedure.objects.get(slug="dang-ky-ket-hon")
+    procedure.settled_by = Settler.CITY
+    procedure.save()
+    one, seven = "Chi nhánh số 1 Trung tâm", "Chi nhánh số 7 Trung tâm"
+    near_west_lake = client.get(procedure.get_absolute_url(), {"don_vi": "00611"})  # Xuân Đỉnh
+    page = near_west_lake.content.decode()
+    assert page.index(one) < page.index(seven)
+    near_ha_dong = client.get(
+        procedure.get_absolute_url(), {"don_vi": "09552"}
+    ).content.decode()  # Kiến Hưng
+    assert near_ha_dong.index(seven) < near_ha_dong.index(one)
