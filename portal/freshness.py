@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal.reports.models import Report, ReportStatus
 from wards.models import ServicePoint, StaffMembership, Unit, WeeklyHours
@@ -94,7 +94,7 @@ def unit_freshness(*, province_code: str, order: str = "don_vi") -> list[UnitFre
     ]
 
 
-@require_GET
+@require_safe
 @never_cache
 @staff_member_required
 def freshness(request: HttpRequest) -> HttpResponse:

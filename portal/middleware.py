@@ -1,6 +1,7 @@
 """Site-wide guards for input that no view should have to think about."""
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from portal.http import json_response
@@ -22,3 +23,27 @@ class RejectNulBytesMiddleware:
                 return json_response({"error": message}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+# Pages that show one person's data or forms: never kept by a browser or a shared cache.
+PRIVATE_PREFIXES = ("/can-bo/", "/tai-khoan/", "/quan-tri/")
+# The portal asks for the visitor's location (near me) and nothing else a browser guards.
+PERMISSIONS_POLICY = (
+    "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), "
+    "interest-cohort=(), browsing-topics=()"
+)
+
+
+class PrivacyHeadersMiddleware:
+    """`Cache-Control: no-store` on staff, account and admin pages; a Permissions-Policy on
+    every answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith(PRIVATE_PREFIXES):
+            patch_cache_control(response, no_store=True, private=True)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

@@ -4,7 +4,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from portal.health import broker_status
@@ -13,7 +13,7 @@ from wards.models import DataSource, Province
 from wards.views import render_unit_list
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request", "HX-Boosted")
 def home(request: HttpRequest) -> HttpResponse:
     try:
@@ -23,12 +23,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render_unit_list(request, "portal/home.html", province)
 
 
-@require_GET
+@require_safe
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/about.html", {"sources": DataSource.objects.all()})
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     try:
@@ -41,7 +41,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if database == "ok" else 503)
 
 
-@require_GET
+@require_safe
 def bench_ceiling(request: HttpRequest) -> JsonResponse:
     """The least a Django view can do, for benchmarks to compare real endpoints with."""
     return JsonResponse({"ok": True})

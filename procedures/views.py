@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from portal.htmx import template_for, wants_fragment
@@ -38,7 +38,7 @@ FRAGMENT_CACHE_SIZE = 2048
 CACHEABLE_QUERY_LENGTH = 600
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request", "HX-Boosted")
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.urlencode()
@@ -76,7 +76,7 @@ def _page_links(path: str, params: QueryDict, page: SearchPage) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     procedure = get_object_or_404(
         Procedure.objects.filter(status=Status.PUBLISHED).prefetch_related(
@@ -131,7 +131,7 @@ def hit_as_json(hit: ProcedureHit) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def api_search(request: HttpRequest) -> JsonResponse:
     form = ProcedureSearchForm(request.GET)
     if not form.is_valid():

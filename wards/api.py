@@ -1,7 +1,7 @@
 """The public JSON API for machines: /api/v1/convert."""
 
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal.http import json_response
 from wards import selectors
@@ -34,7 +34,7 @@ def match_as_json(match: Match) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def convert(request: HttpRequest) -> JsonResponse:
     form = ConvertForm(request.GET)
     if not form.is_valid():

@@ -1,7 +1,7 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from portal.htmx import template_for, wants_fragment
@@ -34,19 +34,19 @@ def render_unit_list(request: HttpRequest, template: str, province: Province) ->
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 def province_list(request: HttpRequest) -> HttpResponse:
     return render(request, "wards/province_list.html", {"provinces": selectors.province_list()})
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request", "HX-Boosted")
 def province_detail(request: HttpRequest, province_slug: str) -> HttpResponse:
     province = get_object_or_404(Province, slug=province_slug)
     return render_unit_list(request, "wards/province_detail.html", province)
 
 
-@require_GET
+@require_safe
 def unit_detail(request: HttpRequest, province_slug: str, unit_slug: str) -> HttpResponse:
     try:
         unit = selectors.unit_get(province_slug=province_slug, unit_slug=unit_slug)
@@ -62,13 +62,13 @@ def unit_detail(request: HttpRequest, province_slug: str, unit_slug: str) -> Htt
     return render(request, "wards/unit_detail.html", context)
 
 
-@require_GET
+@require_safe
 def unit_by_code(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_object_or_404(Unit.objects.select_related("province"), code=code)
     return redirect(unit, permanent=True)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request", "HX-Boosted")
 def convert(request: HttpRequest) -> HttpResponse:
     """Tra cứu phường/xã mới: a former address in, the new unit(s) out."""

@@ -1,7 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from portal.htmx import template_for
@@ -10,7 +10,7 @@ from wards.forms import NearbyForm
 from wards.nearby import service_points_nearest
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request", "HX-Boosted")
 def nearby(request: HttpRequest) -> HttpResponse:
     """Điểm phục vụ gần tôi: the nearest service points, from the browser's position or

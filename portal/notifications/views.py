@@ -68,7 +68,7 @@ def _bad_link(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/message.html", {"message": message}, status=404)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         subscription = services.subscription_from_confirm_token(token)
@@ -85,7 +85,7 @@ def _is_confirmed(subscription) -> bool:
 
 
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
         subscription = services.subscription_from_unsubscribe_token(token)
@@ -102,7 +102,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def preferences(request: HttpRequest, token: str) -> HttpResponse:
     try:
         subscriber = services.subscriber_from_preferences_token(token)

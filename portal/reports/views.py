@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from portal.reports import selectors
@@ -13,7 +13,7 @@ from portal.reports.forms import ReportForm, ResolveForm
 from portal.reports.services import report_create, report_resolve
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=lambda group, request: settings.REPORT_RATE_PER_IP, block=False)
 def report(request: HttpRequest) -> HttpResponse:
     """The short form behind every "Báo thông tin sai" link."""
@@ -39,7 +39,7 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/form.html", {"form": form, "target": target}, status=status)
 
 
-@require_GET
+@require_safe
 @never_cache
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:

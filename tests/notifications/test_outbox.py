@@ -160,3 +160,18 @@ def test_a_catalogue_import_announces_only_what_it_changed():
     event = Event.objects.get()
     assert event.kind == EventKind.PROCEDURE_CHANGED and event.procedure.slug == row["slug"]
     assert event.changes[0]["new"] == "Trong ngày"
+
+
+@pytest.mark.django_db
+def test_email_subjects_are_plain_text_not_html_escaped(cau_giay):
+    from portal.notifications import emails
+    from portal.notifications.models import Event
+
+    event = Event(
+        kind=EventKind.NOTICE_PUBLISHED,
+        unit=cau_giay,
+        title="Giờ làm việc & ngày nghỉ <Tết>",
+        path="/",
+    )
+    subject, _text, _html = emails._render("event", {"event": event, "followed": cau_giay})
+    assert subject == "Giờ làm việc & ngày nghỉ <Tết>"

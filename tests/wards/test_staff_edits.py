@@ -227,14 +227,15 @@ def test_hours_page_full_and_fragment(editor_client, point):
 @pytest.mark.django_db
 def test_a_closure_is_added_and_an_end_before_start_is_refused(editor_client, point):
     url = reverse("staff:point_exceptions", args=[point.pk])
-    bad = {"start_date": "2099-01-05", "end_date": "2099-01-01", "kind": "dong_cua"}
+    start = timezone.localdate() + timedelta(days=30)
+    bad = {"start_date": start, "end_date": start - timedelta(days=4), "kind": "dong_cua"}
     page = editor_client.post(url, bad).content.decode()
     assert "Ngày kết thúc phải từ ngày bắt đầu trở đi" in page
-    assert 'value="2099-01-05"' in page
+    assert f'value="{start:%Y-%m-%d}"' in page
     assert not HoursException.objects.exists()
     good = {
-        "start_date": "2099-01-05",
-        "end_date": "2099-01-06",
+        "start_date": start,
+        "end_date": start + timedelta(days=1),
         "kind": "dong_cua",
         "reason": "Chuyển trụ sở",
     }
@@ -245,7 +246,8 @@ def test_a_closure_is_added_and_an_end_before_start_is_refused(editor_client, po
 @pytest.mark.django_db
 def test_special_hours_need_both_times(editor_client, point):
     url = reverse("staff:point_exceptions", args=[point.pk])
-    data = {"start_date": "2099-01-05", "end_date": "2099-01-05", "kind": "gio_dac_biet"}
+    day = timezone.localdate() + timedelta(days=30)
+    data = {"start_date": day, "end_date": day, "kind": "gio_dac_biet"}
     assert "cần cả giờ mở và giờ đóng cửa" in editor_client.post(url, data).content.decode()
 
 
@@ -411,3 +413,46 @@ def test_staff_add_their_police_office_and_police_procedures_point_there(
     ).content.decode()
     assert "Nơi tiếp dân Công an Phường Cầu Giấy" in page
     assert "Số 1 phố Thử, phường Cầu Giấy" in page and 'href="tel:02438331234"' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"body": "x" * 20_001}, "dài quá 20000 ký tự"),
+        ({"body": "<script>alert(1)</script><img src=x>"}, "Nội dung trống"),
+        ({"kind": "tam_dong_cua", "ends_on": "9999-12-31"}, "một năm trước đến hai năm tới"),
+    ],
+)
+def test_notices_have_upper_bounds_and_refuse_what_sanitising_empties(
+    editor_client, cau_giay, data, message
+):
+    url = reverse("staff:unit_notices", args=[cau_giay.code])
+    form = {"kind": "thong_bao", "title": "Thông báo", "body": "<p>Nội dung</p>", **data}
+    page = editor_client.post(url, form).content.decode()
+    assert message in page
+    assert not Notice.objects.filter(unit=cau_giay).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        ("0001-01-01", "0001-01-02", "một năm trước đến hai năm tới"),
+        ("2026-12-10", "9999-12-31", "một năm trước đến hai năm tới"),
+    ],
+)
+def test_closure_dates_are_bounded(editor_client, point, start, end, message):
+    url = reverse("staff:point_exceptions", args=[point.pk])
+    data = {"start_date": start, "end_date": end, "kind": "dong_cua", "reason": "Nghỉ"}
+    assert message in editor_client.post(url, data).content.decode()
+    assert not HoursException.objects.filter(service_point=point).exists()
+
+
+@pytest.mark.django_db
+def test_long_point_notes_are_refused(editor_client, point):
+    url = reverse("staff:point_edit", args=[point.pk])
+    page = editor_client.post(url, details(point, note="x" * 2001)).content.decode()
+    assert "2000" in page
+    point.refresh_from_db()
+    assert point.note == ""

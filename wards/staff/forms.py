@@ -1,6 +1,10 @@
 """Forms ward staff fill in. Every rule a resident-facing fact must meet is checked here,
 so the form comes back with the error beside the field and what was typed."""
 
+import re
+from datetime import timedelta
+
+import nh3
 import phonenumbers
 from django import forms
 from django.utils import timezone
@@ -14,10 +18,34 @@ from wards.models import (
     ServicePoint,
 )
 from wards.nearby import in_vietnam
+from wards.services.staff_edits import NOTICE_TAGS
+
+# Upper bounds on what staff type, beyond the model's own: long texts and how far dates reach.
+MAX_LONG_TEXT = 2000
+MAX_NOTICE = 20_000
+DAYS_BACK, DAYS_AHEAD, MAX_SPAN = 366, 2 * 366, 366
+
+
+def date_in_reach(day, field: str, form: forms.Form) -> None:
+    today = timezone.localdate()
+    if day and not (today - timedelta(DAYS_BACK) <= day <= today + timedelta(DAYS_AHEAD)):
+        form.add_error(field, _("Chỉ nhận ngày trong khoảng một năm trước đến hai năm tới."))
 
 
 class ServicePointForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    accessibility_notes = forms.CharField(
+        label=_("Lối đi cho người khuyết tật, hỗ trợ"),
+        required=False,
+        max_length=MAX_LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    note = forms.CharField(
+        label=_("Ghi chú"),
+        required=False,
+        max_length=MAX_LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     class Meta:
         model = ServicePoint
@@ -34,8 +62,6 @@ class ServicePointForm(forms.ModelForm):
             "is_active",
         ]
         widgets = {
-            "accessibility_notes": forms.Textarea(attrs={"rows": 2}),
-            "note": forms.Textarea(attrs={"rows": 2}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         }
 
@@ -77,6 +103,12 @@ class HoursExceptionForm(forms.ModelForm):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("Ngày kết thúc phải từ ngày bắt đầu trở đi."))
+        date_in_reach(start, "start_date", self)
+        date_in_reach(end, "end_date", self)
+        if start and end and (end - start).days > MAX_SPAN:
+            self.add_error(
+                "end_date", _("Một lần nghỉ dài nhất một năm; hãy chia thành nhiều lần.")
+            )
         kind, opens, closes = cleaned.get("kind"), cleaned.get("opens"), cleaned.get("closes")
         if kind == HoursExceptionKind.CLOSED and (opens or closes):
             self.add_error("opens", _("Ngày nghỉ thì bỏ trống giờ mở và đóng cửa."))
@@ -102,9 +134,19 @@ class NoticeForm(forms.ModelForm):
             "ends_on": forms.DateInput(attrs={"type": "date"}),
         }
 
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        if len(body) > MAX_NOTICE:
+            raise forms.ValidationError(_("Nội dung dài quá %(max)d ký tự.") % {"max": MAX_NOTICE})
+        visible = re.sub(r"<[^>]*>|&nbsp;|\s", "", nh3.clean(body, tags=NOTICE_TAGS))
+        if not visible:
+            raise forms.ValidationError(_("Nội dung trống (sau khi bỏ định dạng không cho phép)."))
+        return body
+
     def clean(self):
         cleaned = super().clean()
         ends_on = cleaned.get("ends_on")
+        date_in_reach(ends_on, "ends_on", self)
         if cleaned.get("kind") == NoticeKind.CLOSURE and not ends_on:
             self.add_error("ends_on", _("Thông báo tạm đóng cửa cần ngày kết thúc."))
         if ends_on and ends_on < timezone.localdate():

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.htmx import template_for, wants_fragment
 from wards.history import service_point_history, unit_notice_history
@@ -28,7 +28,7 @@ from wards.staff.forms import HoursExceptionForm, NoticeForm, ServicePointForm
 from wards.staff.forms_week import WeekForm, apply_shortcut, typed_week, week_initial
 
 
-@require_GET
+@require_safe
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
@@ -38,7 +38,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "wards/staff/dashboard.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
     point = staff.staff_service_point_get(request.user, pk)
@@ -78,7 +78,7 @@ def _conflict_rows(form, edit: ConcurrentEdit) -> list[tuple[str, str, str]]:
     ]
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def point_hours(request: HttpRequest, pk: int) -> HttpResponse:
     """The week, a row a day with a morning and an afternoon. Shortcuts (Monday's hours
@@ -143,7 +143,7 @@ def _week_of(point) -> list[tuple]:
     return [(h.weekday, h.opens, h.closes) for h in point.weekly_hours.all()]
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def point_exceptions(request: HttpRequest, pk: int) -> HttpResponse:
     point = staff.staff_service_point_get(request.user, pk)
@@ -177,7 +177,7 @@ def point_verify(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("staff:dashboard")
 
 
-@require_GET
+@require_safe
 @login_required
 def point_history(request: HttpRequest, pk: int) -> HttpResponse:
     point = staff.staff_service_point_get(request.user, pk)
@@ -187,7 +187,7 @@ def point_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "wards/staff/point_history.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def unit_notices(request: HttpRequest, code: str) -> HttpResponse:
     unit = staff.staff_unit_get(request.user, code)
