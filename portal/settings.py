@@ -96,10 +96,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
+        # The limits' counters: shared by every app server, and never a 500 when Redis is down.
+        "ratelimit": {"BACKEND": "portal.cache.FailSoftRedisCache", "LOCATION": REDIS_URL},
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ratelimit",
+        },
+    }
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_FAIL_OPEN = True
+# Reverse proxies whose X-Forwarded-For is believed (portal/client.py): addresses or
+# networks, comma-separated, and `unix` for a proxy on a unix socket. Empty: none.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+RATELIMIT_IP_META_KEY = "portal.client.client_ip"
 
 # Celery: without a broker, tasks run eagerly in the calling process (the embedded default).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)

@@ -6,9 +6,9 @@ from portal.notifications.models import Subscriber, Subscription, SubscriptionSt
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """The subscription limits count in the cache; each test starts with none used."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["ratelimit"].clear()
 
 
 @pytest.fixture

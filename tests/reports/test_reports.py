@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.core.cache import cache
+from django.core.cache import caches
 from django.urls import reverse
 
 from portal.reports.models import Report, ReportStatus
@@ -19,7 +19,7 @@ TEXT = "Số điện thoại ghi trên trang không gọi được, số đúng 
 @pytest.fixture(autouse=True)
 def outbox(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    cache.clear()  # the rate limit's counters
+    caches["ratelimit"].clear()  # the rate limit's counters
     return mail.outbox
 
 
