@@ -1,6 +1,8 @@
 """Site-wide guards for input that no view should have to think about."""
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
@@ -46,4 +48,38 @@ class PrivacyHeadersMiddleware:
         if request.path.startswith(PRIVATE_PREFIXES):
             patch_cache_control(response, no_store=True, private=True)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+RETRY_AFTER_SECONDS = 30
+
+
+class DatabaseUnavailableMiddleware:
+    """When the database cannot be reached, answer 503 with Retry-After and a Vietnamese
+    page (JSON under /api/) instead of a 500; everything recovers when it returns."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self.get_response(request)
+        except (OperationalError, InterfaceError):
+            return self.unavailable(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            return self.unavailable(request)
+        return None
+
+    def unavailable(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            message = _("Cơ sở dữ liệu tạm thời không truy cập được; hãy thử lại sau.")
+            response = json_response({"error": message}, status=503)
+        else:
+            response = HttpResponse(
+                render_to_string("503.html"), status=503, content_type="text/html; charset=utf-8"
+            )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        patch_cache_control(response, no_store=True)
         return response

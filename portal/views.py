@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from portal.health import broker_status
+from portal.health import broker_status, pages_status
 from wards import selectors
 from wards.models import DataSource, Province
 from wards.views import render_unit_list
@@ -37,8 +37,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
         database = "ok"
     except DatabaseError as error:
         database = f"error: {error.__class__.__name__}"
-    body = {"database": database, "broker": broker_status()}
-    return JsonResponse(body, status=200 if database == "ok" else 503)
+    body = {"database": database, "pages": pages_status(), "broker": broker_status()}
+    ready = database == "ok" and body["pages"] == "ok"
+    return JsonResponse(body, status=200 if ready else 503)
 
 
 @require_safe

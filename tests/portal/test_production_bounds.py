@@ -41,3 +41,42 @@ def test_every_answer_carries_a_permissions_policy(client):
     for path in ("/", "/thu-tuc/dang-ky-khai-sinh/", "/api/v1/convert?q=x", "/khong-co/"):
         policy = client.get(path)["Permissions-Policy"]
         assert "geolocation=(self)" in policy and "camera=()" in policy
+
+
+@pytest.fixture
+def database_down(django_db_blocker):
+    """The real database made unreachable for the next requests, then given back."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        saved = dict(connection.settings_dict)
+        connection.close()
+        if connection.vendor == "sqlite":
+            connection.settings_dict["NAME"] = "/nonexistent-folder/portal.sqlite3"
+        else:
+            connection.settings_dict["PORT"] = "1"
+        try:
+            yield
+        finally:
+            connection.close()
+            connection.settings_dict.clear()
+            connection.settings_dict.update(saved)
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("/", "text/html"),
+        ("/don-vi/ha-noi/phuong-cau-giay/", "text/html"),
+        ("/thu-tuc/dang-ky-khai-sinh/", "text/html"),
+        ("/api/v1/procedures?q=khai+sinh", "application/json"),
+    ],
+)
+def test_with_the_database_down_pages_answer_503_with_retry_after(
+    client, database_down, path, kind
+):
+    response = client.get(path)
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert response["Content-Type"].startswith(kind)
+    if kind == "text/html":
+        assert "Cổng tạm thời chưa phục vụ được" in response.content.decode()

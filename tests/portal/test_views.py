@@ -101,7 +101,21 @@ def test_healthz_reports_database_ok_and_eager_broker(client, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "eager"}
+    assert response.json() == {"database": "ok", "pages": "ok", "broker": "eager"}
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_pages_cannot_render_for_a_missing_static_manifest(
+    client, settings, tmp_path
+):
+    settings.STATIC_ROOT = str(tmp_path)  # collectstatic never ran here
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["pages"].startswith("error")
 
 
 @pytest.mark.django_db
