@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from urllib.error import HTTPError
-from urllib.request import Request, urlopen
+from urllib.request import Request
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -31,6 +31,7 @@ from portal.notifications.models import (
     Subscription,
     SubscriptionStatus,
 )
+from portal.safe_fetch import RefusedURL, check_public, open_public
 from procedures.models import LinkState, OnlineLinkCheck, Procedure, Status
 from wards.models import ServicePoint, StaffMembership, WeeklyHours
 from wards.staff.selectors import STALE_AFTER
@@ -190,14 +191,17 @@ def _user_agent() -> str:
 
 def _status(url: str, method: str) -> int:
     request = Request(url, method=method, headers={"User-Agent": _user_agent()})
-    with urlopen(request, timeout=LINK_TIMEOUT_SECONDS) as response:
+    with open_public(request, timeout=LINK_TIMEOUT_SECONDS) as response:
         return response.status
 
 
 def link_fetch(url: str) -> tuple[bool, str]:
-    """HEAD the URL (GET when the server does not take HEAD), following redirects."""
-    if not url.lower().startswith(("http://", "https://")):
-        return False, "không phải địa chỉ http(s)"
+    """HEAD the URL (GET when the server does not take HEAD), following redirects; never
+    a loopback, private, link-local or reserved address, nor a redirect into one."""
+    try:
+        check_public(url)
+    except RefusedURL as refused:
+        return False, str(refused)[:200]
     try:
         try:
             status = _status(url, "HEAD")
@@ -209,6 +213,8 @@ def link_fetch(url: str) -> tuple[bool, str]:
     except HTTPError as error:  # a 3xx lands here only when urllib won't follow it (304, loop)
         error.close()
         status = error.code
+    except RefusedURL as refused:  # a redirect into the machine's own network
+        return False, str(refused)[:200]
     except (OSError, http.client.HTTPException, ValueError) as error:
         reason = getattr(error, "reason", None) or error
         if isinstance(reason, TimeoutError):

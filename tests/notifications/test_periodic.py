@@ -323,7 +323,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def local_site():
+def local_site(settings):
+    settings.LINK_CHECK_ALLOW_PRIVATE = True  # the test's own server is on loopback
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(target=server.serve_forever)
     thread.start()
@@ -339,9 +340,42 @@ def test_link_fetch_uses_head_and_falls_back_to_get(local_site):
     assert periodic.link_fetch(local_site + "/mat") == (False, "HTTP 404")
 
 
-def test_link_fetch_reports_a_network_error():
+def test_link_fetch_reports_a_network_error(settings):
+    settings.LINK_CHECK_ALLOW_PRIVATE = True
     ok, result = periodic.link_fetch("http://127.0.0.1:9/")
     assert not ok and result.startswith("lỗi mạng: ")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:6379/",
+        "http://localhost/",
+        "http://10.0.0.5/",
+        "http://192.168.1.1/admin",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]:8000/",
+        "http://0.0.0.0/",
+        "file:///etc/passwd",
+        "ftp://example.vn/",
+        "gopher://127.0.0.1:25/",
+    ],
+)
+def test_the_link_checker_never_reaches_the_machines_own_network(url):
+    ok, result = periodic.link_fetch(url)
+    assert not ok
+    assert "nội bộ" in result or "http(s)" in result
+
+
+def test_a_redirect_into_a_private_address_is_refused():
+    from urllib.request import Request
+
+    from portal.safe_fetch import RefusedURL, _CheckedRedirects
+
+    handler = _CheckedRedirects()
+    request = Request("https://example.vn/")
+    with pytest.raises(RefusedURL):
+        handler.redirect_request(request, None, 302, "Found", {}, "http://127.0.0.1:6379/")
 
 
 # Celery beat schedules ----------------------------------------------------------------------
