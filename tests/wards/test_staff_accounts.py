@@ -40,7 +40,8 @@ def test_create_staff_emails_a_set_password_link_that_lets_the_officer_in(
         form_page.redirect_chain[-1][0], {"new_password1": chosen, "new_password2": chosen}
     )
     assert done.status_code == 302
-    assert client.login(username="can.bo@caugiay.vn", password=chosen)
+    login = client.post(reverse("login"), {"username": "can.bo@caugiay.vn", "password": chosen})
+    assert login.status_code == 302
     assert client.get(reverse("staff:dashboard")).status_code == 200
 
 
@@ -135,3 +136,35 @@ def test_a_new_officer_sees_what_the_unit_still_lacks_with_a_link_to_each(
     WeeklyHours.objects.create(service_point=point, weekday=0, opens="07:30", closes="17:00")
     page = client.get(reverse("staff:dashboard")).content.decode()
     assert "Chưa có giờ nghỉ trưa" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("login_url", ["login", "admin:login"])
+def test_repeated_wrong_passwords_lock_the_account_even_for_the_right_one(
+    client, cau_giay_editor, login_url
+):
+    url = reverse(login_url)
+    wrong = {"username": cau_giay_editor.username, "password": "sai-mat-khau"}
+    for _ in range(5):
+        assert client.post(url, wrong).status_code in (200, 429)
+    right = {"username": cau_giay_editor.username, "password": "mat-khau-dai-123"}
+    locked = client.post(url, right)
+    assert locked.status_code == 429
+    assert "Tạm khoá đăng nhập" in locked.content.decode()
+
+
+@pytest.mark.django_db
+def test_one_client_guessing_many_accounts_is_locked_too(client, cau_giay_editor):
+    for number in range(5):
+        client.post(reverse("login"), {"username": f"khong-co-{number}", "password": "x"})
+    right = {"username": cau_giay_editor.username, "password": "mat-khau-dai-123"}
+    assert client.post(reverse("login"), right).status_code == 429
+
+
+@pytest.mark.django_db
+def test_a_success_before_the_limit_clears_the_failures(client, cau_giay_editor):
+    wrong = {"username": cau_giay_editor.username, "password": "sai"}
+    right = {"username": cau_giay_editor.username, "password": "mat-khau-dai-123"}
+    for _ in range(4):
+        client.post(reverse("login"), wrong)
+    assert client.post(reverse("login"), right).status_code == 302
