@@ -233,6 +233,9 @@ NOTIFY_RATE_PER_ADDRESS = env_str("NOTIFY_RATE_PER_ADDRESS", "5/h")
 RATELIMIT_VIEW = "portal.notifications.views.rate_limited"
 # Residents' reports of wrong information, per client address.
 REPORT_RATE_PER_IP = env_str("REPORT_RATE_PER_IP", "10/h")
+# Password reset requests, per client and per address.
+RESET_RATE_PER_IP = env_str("RESET_RATE_PER_IP", "10/h")
+RESET_RATE_PER_ADDRESS = env_str("RESET_RATE_PER_ADDRESS", "3/h")
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -3,9 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
+from django_ratelimit.decorators import ratelimit
 
 from portal.health import broker_status, pages_status
 from wards import selectors
@@ -48,9 +51,28 @@ def bench_ceiling(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"ok": True})
 
 
+def _reset_address(group: str, request: HttpRequest) -> str:
+    return request.POST.get("email", "").strip().lower()[:254]
+
+
+@method_decorator(
+    ratelimit(key="ip", rate=lambda g, r: settings.RESET_RATE_PER_IP, method="POST", block=False),
+    name="post",
+)
+@method_decorator(
+    ratelimit(key=_reset_address, rate=lambda g, r: settings.RESET_RATE_PER_ADDRESS, block=False),
+    name="post",
+)
 class PasswordResetView(auth_views.PasswordResetView):
     """Reset links point at SITE_URL, the address the portal is served at, never at
-    whatever Host header the request carried."""
+    whatever Host header the request carried. Requests are limited per client and per
+    address, so the form cannot be used to flood an inbox."""
+
+    def post(self, request, *args, **kwargs):
+        if getattr(request, "limited", False):
+            message = _("Bạn đã yêu cầu đặt lại mật khẩu nhiều lần. Hãy thử lại sau một giờ.")
+            return render(request, "notifications/message.html", {"message": message}, status=429)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         self.extra_email_context = {"site_url": settings.SITE_URL}

@@ -96,3 +96,11 @@ def celery_runs_in_process():
 
     app.conf.task_always_eager = True
     yield app
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Every test starts with no request counted against any limit."""
+    from django.core.cache import caches
+
+    caches["ratelimit"].clear()

@@ -69,7 +69,10 @@ def _bad_link(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@ratelimit(key="ip", rate=lambda g, r: settings.NOTIFY_RATE_PER_IP, method="POST", block=False)
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    if getattr(request, "limited", False):
+        return rate_limited(request)
     try:
         subscription = services.subscription_from_confirm_token(token)
     except services.BadLink:

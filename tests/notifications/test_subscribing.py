@@ -179,3 +179,12 @@ def test_the_mail_provider_one_click_on_the_preferences_link_ends_everything(cli
     assert response.status_code == 204
     follower.refresh_from_db()
     assert follower.status == SubscriptionStatus.ENDED
+
+
+@pytest.mark.django_db
+def test_confirmation_attempts_are_limited_per_client(client, settings):
+    settings.NOTIFY_RATE_PER_IP = "2/h"
+    url = reverse("notifications:confirm", args=["khong-phai-token"])
+    assert [client.post(url).status_code for _ in range(2)] == [404, 404]
+    limited = client.post(url)
+    assert limited.status_code == 429 and "thử lại sau một giờ" in limited.content.decode()

@@ -168,3 +168,15 @@ def test_a_success_before_the_limit_clears_the_failures(client, cau_giay_editor)
     for _ in range(4):
         client.post(reverse("login"), wrong)
     assert client.post(reverse("login"), right).status_code == 302
+
+
+@pytest.mark.django_db
+def test_password_reset_requests_are_limited_per_address(client, cau_giay_editor, outbox):
+    for _ in range(3):
+        assert (
+            client.post(reverse("password_reset"), {"email": cau_giay_editor.email}).status_code
+            == 302
+        )
+    limited = client.post(reverse("password_reset"), {"email": cau_giay_editor.email})
+    assert limited.status_code == 429 and "thử lại sau một giờ" in limited.content.decode()
+    assert len(outbox) == 3
