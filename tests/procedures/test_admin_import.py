@@ -96,3 +96,11 @@ def test_the_export_and_history_pages_read_vietnamese(client, editor):
     assert "Chọn tất cả" in export and "Select all" not in export
     history = client.get(reverse("admin:procedures_procedure_history", args=[procedure.pk]))
     assert "Lịch sử" in history.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query", ["?foo=bar", "?field__exact=thue", "?status=zzz&can_cu=x", "?o=99"]
+)
+def test_an_export_address_with_an_unknown_filter_is_never_a_500(client, editor, query):
+    response = client.get(reverse("admin:procedures_procedure_export") + query, follow=True)
+    assert response.status_code == 200
