@@ -70,6 +70,7 @@ class ProcedureAdmin(ExportMixin, SimpleHistoryAdmin):
     # previews every error of every row in Vietnamese before anything is saved.
     resource_classes = [ProcedureResource]
     import_export_change_list_template = "admin/procedures/procedure/change_list.html"
+    export_template_name = "admin/procedures/procedure/export.html"
     list_display = [
         "name",
         "code",
