@@ -3,9 +3,10 @@ reports waiting and for how long, and the staff who keep the unit and when they 
 
 import csv
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, IntegerField, Max, Min, OuterRef, Subquery
@@ -18,8 +19,8 @@ from django.views.decorators.http import require_safe
 
 from portal.reports.models import Report, ReportStatus
 from wards.models import ServicePoint, StaffMembership, Unit, WeeklyHours
+from wards.staff.selectors import STALE_AFTER
 
-STALE_AFTER = timedelta(days=90)
 COLUMNS = {
     "don_vi": "name_folded",
     "xac_nhan": "last_confirmed",
@@ -105,6 +106,7 @@ def freshness(request: HttpRequest) -> HttpResponse:
     if request.GET.get("dang") == "csv":
         return _csv(rows)
     context = {
+        **admin.site.each_context(request),
         "title": "Độ cập nhật thông tin các phường, xã",
         "rows": rows,
         "order": order,
@@ -117,8 +119,6 @@ def freshness(request: HttpRequest) -> HttpResponse:
             ("dang_nhap", "Đăng nhập lần cuối"),
         ],
         "stale_count": sum(row.stale for row in rows),
-        "has_permission": True,
-        "site_header": "Cổng phường xã Hà Nội · Quản trị",
     }
     return TemplateResponse(request, "admin/freshness.html", context)
 

@@ -94,13 +94,10 @@ def _from_exception(row: int, error: Exception) -> list[RowError]:
             for name, messages in error.message_dict.items()
             for message in messages
         ]
-    column = getattr(error, "column", "")
-    message = str(error) if getattr(error, "column", None) is not None else ""
-    if not message:
-        message = _("Dòng này không đọc được (%(kind)s); hãy kiểm tra các ô của dòng.") % {
-            "kind": type(error).__name__
-        }
-    return [RowError(row, column_label(column) if column else "", message)]
+    message = _("Dòng này không đọc được (%(kind)s); hãy kiểm tra các ô của dòng.") % {
+        "kind": type(error).__name__
+    }
+    return [RowError(row, "", message)]
 
 
 def catalogue_export(*, file_format: str) -> str | bytes:

@@ -14,15 +14,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wards.models import StaffRole, Unit
+from wards.models import Unit
 from wards.services import staff_account_invite
+from wards.services.staff_accounts import ROLE_NAMES
 
 MAX_LINES = 500
-ROLES = {
-    "editor": StaffRole.EDITOR,
-    "unit-admin": StaffRole.UNIT_ADMIN,
-    **{r: r for r in StaffRole},
-}
 
 
 class InviteForm(forms.Form):
@@ -66,7 +62,7 @@ def parse_invitations(text: str) -> tuple[list[Invitation], list[tuple[int, str]
             validate_email(email)
         except ValidationError:
             problems.append(_("thư điện tử “%(email)s” không đúng") % {"email": email[:100]})
-        if (role or "editor") not in ROLES:
+        if (role or "editor") not in ROLE_NAMES:
             problems.append(_("vai trò “%(role)s” không có") % {"role": role[:30]})
         if (code, email.lower()) in seen:
             problems.append(_("trùng một dòng trước"))
@@ -74,7 +70,7 @@ def parse_invitations(text: str) -> tuple[list[Invitation], list[tuple[int, str]
         if problems:
             errors.append((number, "; ".join(problems)))
         else:
-            invitations.append(Invitation(number, units[code], email, ROLES[role or "editor"]))
+            invitations.append(Invitation(number, units[code], email, ROLE_NAMES[role or "editor"]))
     return invitations, errors
 
 

@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from portal.reports.models import Report, ReportStatus
+from portal.reports.models import Report
 from procedures.models import Procedure, Status
 from wards.models import ServicePoint, Unit
 from wards.staff.selectors import staff_units
@@ -37,12 +37,3 @@ def staff_report_get(user, pk: int) -> Report:
     if report is None:
         raise Http404
     return report
-
-
-def open_report_counts(units) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    for unit_id in Report.objects.filter(
-        unit__in=units, procedure=None, status=ReportStatus.OPEN
-    ).values_list("unit_id", flat=True):
-        counts[unit_id] = counts.get(unit_id, 0) + 1
-    return counts

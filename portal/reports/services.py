@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from portal.reports import tasks
 from portal.reports.models import Report, ReportStatus
-
-CATALOGUE_EDITORS = "Catalogue editors"
+from procedures.services import CATALOGUE_EDITORS
 
 
 def report_create(

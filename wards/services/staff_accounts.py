@@ -14,6 +14,13 @@ from django.utils.http import urlsafe_base64_encode
 
 from wards.models import StaffMembership, StaffRole, Unit
 
+# How people name the roles in a command line or a pasted list; the stored values work too.
+ROLE_NAMES = {
+    "editor": StaffRole.EDITOR,
+    "unit-admin": StaffRole.UNIT_ADMIN,
+    **{role.value: role for role in StaffRole},
+}
+
 
 def set_password_url(*, user) -> str:
     """A link to choose a password, valid for PASSWORD_RESET_TIMEOUT and only until used."""

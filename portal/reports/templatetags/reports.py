@@ -1,7 +1,7 @@
 from django import template
 
-from portal.reports.models import Report, ReportStatus
-from wards.staff.selectors import staff_units
+from portal.reports.models import ReportStatus
+from portal.reports.selectors import staff_reports
 
 register = template.Library()
 
@@ -9,7 +9,5 @@ register = template.Library()
 @register.inclusion_tag("reports/_queue_link.html")
 def reports_queue_link(user):
     """The staff dashboard's way into residents' reports, with how many wait."""
-    waiting = Report.objects.filter(
-        unit__in=staff_units(user), procedure=None, status=ReportStatus.OPEN
-    ).count()
+    waiting = staff_reports(user).filter(status=ReportStatus.OPEN).count()
     return {"waiting": waiting}

@@ -1,10 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from wards.models import StaffRole, Unit
+from wards.models import Unit
 from wards.services import staff_account_invite
-
-ROLES = {"editor": StaffRole.EDITOR, "unit-admin": StaffRole.UNIT_ADMIN}
+from wards.services.staff_accounts import ROLE_NAMES
 
 
 class Command(BaseCommand):
@@ -18,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--email", required=True)
         parser.add_argument(
             "--role",
-            choices=sorted(ROLES),
+            choices=["editor", "unit-admin"],
             default="editor",
             help="editor keeps points, hours and notices; unit-admin also sees the history",
         )
@@ -28,10 +27,10 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"No unit with code {unit!r} (codes have 5 digits, e.g. 00166).")
         try:
-            user = staff_account_invite(unit=found, email=email, role=ROLES[role])
+            user = staff_account_invite(unit=found, email=email, role=ROLE_NAMES[role])
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
         self.stdout.write(
-            f"{user.email} is {ROLES[role].label} of {found.full_name}; "
+            f"{user.email} is {ROLE_NAMES[role].label} of {found.full_name}; "
             "a link to set the password was emailed."
         )
