@@ -168,3 +168,16 @@ def test_a_report_form_page_is_vietnamese_and_labelled(client, point):
     assert point.name in page
     assert 'for="id_what_is_wrong"' in page and 'for="id_email"' in page
     assert 'aria-hidden="true"' in page  # the trap field is hidden from screen readers
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "data", [{"status": "xoa"}, {"status": "da_sua", "staff_note": "x" * 501}, {}]
+)
+def test_a_bad_resolution_is_a_400_and_leaves_the_report_open(client, point, cau_giay_editor, data):
+    send(client, {"diem": point.pk})
+    report = Report.objects.get()
+    client.force_login(cau_giay_editor)
+    response = client.post(reverse("reports_staff:resolve", args=[report.pk]), data)
+    assert response.status_code == 400
+    assert Report.objects.get().status == ReportStatus.OPEN
