@@ -12,6 +12,8 @@ from django.db import models, transaction
 from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
+from portal import page_cache
+
 # Sent after the recording transaction commits, with `event_id`.
 event_recorded = Signal()
 
@@ -36,4 +38,14 @@ def event_record(*, kind: str, title: str, path: str, changes=(), unit=None, pro
         path=path,
     )
     transaction.on_commit(lambda: event_recorded.send(sender=EventKind, event_id=event.pk))
+    quiet_change_record(unit=unit, procedure=procedure)
     return event
+
+
+def quiet_change_record(*, unit=None, procedure=None) -> None:
+    """A public change that tells no subscriber (a notice withdrawn, a date checked): the
+    cached public pages of what changed are rendered afresh, at once and again when the
+    change commits (a page rendered in between may show the old data)."""
+    scopes = page_cache.scopes_of_change(unit=unit, procedure=procedure)
+    page_cache.scopes_bump(scopes)
+    transaction.on_commit(lambda: page_cache.scopes_bump(scopes))

@@ -45,9 +45,12 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "portal",
     "portal.notifications",
     "portal.reports",
+    "portal.two_factor",
     "wards",
     "procedures",
 ]
@@ -62,7 +65,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After OTPMiddleware, whose request.user.is_verified() it reads.
+    "portal.two_factor.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -87,6 +93,16 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# Two-step sign-in with a time-based code from an authenticator app (django-otp, TOTP).
+# Any staff account may turn it on; with OTP_REQUIRED_FOR_ADMINS, site admins, anyone who can
+# sign in to the admin and the catalogue editors must, before any /quan-tri/ or /can-bo/ page.
+OTP_REQUIRED_FOR_ADMINS = env_bool("OTP_REQUIRED_FOR_ADMINS", PRODUCTION)
+# After n wrong codes in a row, the next one is checked only factor * 2**(n-1) seconds later.
+OTP_TOTP_THROTTLE_FACTOR = env_int("OTP_TOTP_THROTTLE_FACTOR", 1)
+OTP_TOTP_ISSUER = "Cổng phường xã Hà Nội"
+# django-otp's own admin pages (replaced by portal/two_factor/admin.py) would show no secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 
@@ -100,6 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.page_cache.csrf_placeholder",
             ],
         },
     },
@@ -124,6 +141,12 @@ if REDIS_URL:
         },
         # The limits' counters: shared by every app server, and never a 500 when Redis is down.
         "ratelimit": {"BACKEND": "portal.cache.FailSoftRedisCache", "LOCATION": REDIS_URL},
+        # Whole public pages (portal/page_cache.py), shared by every app server.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pages",
+        },
     }
 else:
     CACHES = {
@@ -132,7 +155,18 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "ratelimit",
         },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
     }
+# Public pages for visitors without a session, shared by the app servers for about this long,
+# renewed by any change to their unit or procedure and by a point opening or closing
+# (portal/page_cache.py); the last copy of each is served when the database is down.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 120)
+PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 86_400)
 RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_FAIL_OPEN = True
 # Reverse proxies whose X-Forwarded-For is believed (portal/client.py): addresses or

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from portal import freshness, views
+from portal.two_factor import views as two_factor_views
 from procedures import views as procedure_views
 from wards import views as ward_views
 from wards import views_nearby as nearby_views
@@ -27,8 +28,12 @@ urlpatterns = [
     path("can-bo/", include("wards.staff.urls")),
     path("thong-bao/", include("portal.notifications.urls")),
     path("tai-khoan/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("tai-khoan/login/", two_factor_views.LoginView.as_view(), name="login"),
+    path("tai-khoan/", include("portal.two_factor.urls")),
     path("tai-khoan/", include("django.contrib.auth.urls")),
     path("quan-tri/do-cap-nhat/", freshness.freshness, name="freshness"),
+    # The admin signs in through the portal's two steps (password, then code), not its own form.
+    path("quan-tri/login/", two_factor_views.LoginView.as_view(next_page="admin:index")),
     path("quan-tri/", admin.site.urls),
 ]
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.outbox import EventKind
+from portal.outbox import EventKind, quiet_change_record
 from portal.text import fold
 from procedures.admin_import import catalogue_import_view
 from procedures.models import (
@@ -148,6 +148,7 @@ class ProcedureAdmin(ExportMixin, SimpleHistoryAdmin):
             for formset in formsets
             if formset.has_changed()
         ]
+        quiet_change_record(procedure=form.instance)
         published = "status" in form.changed_data and form.instance.status == "published"
         if change and (changes or published):
             kind = EventKind.PROCEDURE_PUBLISHED if published else EventKind.PROCEDURE_CHANGED

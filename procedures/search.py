@@ -5,6 +5,7 @@ The published catalogue (hundreds to a few thousand rows) is held in memory per 
 and rebuilt when it changes, so the same ranking runs on SQLite and PostgreSQL.
 """
 
+import hashlib
 import heapq
 import itertools
 import re
@@ -72,6 +73,7 @@ class _Catalogue:
 
     hits: list[ProcedureHit]
     generation: int = 0
+    fingerprint: str = ""
     postings: dict[str, np.ndarray] = field(default_factory=dict)
     weights: dict[str, np.ndarray] = field(default_factory=dict)
     prefixes: dict[str, set[str]] = field(default_factory=dict)
@@ -268,6 +270,25 @@ def search_generation() -> int:
     return _catalogue().generation
 
 
+def search_fingerprint() -> str:
+    """The same for every process whose index holds the same catalogue: a key for what is
+    derived from it and shared between app servers."""
+    return _catalogue().fingerprint
+
+
+def _fingerprint(hits: list[ProcedureHit]) -> str:
+    digest = hashlib.blake2b(digest_size=12)
+    for hit in hits:
+        digest.update(repr((hit.slug, hit.name, hit.code, hit.field, hit.level_label)).encode())
+        digest.update(repr((hit.moved_from_district, hit.online_level)).encode())
+    return digest.hexdigest()
+
+
+def search_index_warm() -> None:
+    """Build this process's index now (before an app server forks its workers)."""
+    _catalogue()
+
+
 def search_index_reset() -> None:
     _cache.reset()
 
@@ -297,7 +318,7 @@ def _build() -> _Catalogue:
                 folded=folded,
             )
         )
-    catalogue = _Catalogue(hits=hits, generation=next(_generations))
+    catalogue = _Catalogue(hits=hits, generation=next(_generations), fingerprint=_fingerprint(hits))
     postings: dict[str, list[int]] = {}
     weights: dict[str, list[float]] = {}
     for index, hit in enumerate(hits):
@@ -317,4 +338,6 @@ def _build() -> _Catalogue:
 
 
 _generations = itertools.count(1)
-_cache = VersionedProcessCache(build=_build, version=_version, check_every=VERSION_CHECK_SECONDS)
+_cache = VersionedProcessCache(
+    name="procedure search index", build=_build, version=_version, check_every=VERSION_CHECK_SECONDS
+)

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import QuerySet
 
-from portal.outbox import EventKind, event_record
+from portal.outbox import EventKind, event_record, quiet_change_record
 from procedures.models import Procedure, Status
 
 CATALOGUE_EDITORS = "Catalogue editors"
@@ -21,6 +21,7 @@ def procedures_set_status(*, procedures: QuerySet[Procedure], status: str, user)
                 procedure._history_user = user
                 procedure.save()
                 changed += 1
+                quiet_change_record(procedure=procedure)
                 if status == Status.PUBLISHED:
                     procedure_announce(procedure=procedure, kind=EventKind.PROCEDURE_PUBLISHED)
     return changed

@@ -11,6 +11,13 @@ from django.views.decorators.vary import vary_on_headers
 
 from portal.htmx import template_for, wants_fragment
 from portal.http import json_response
+from portal.page_cache import (
+    SCOPE_CATALOGUE,
+    page_changes_at,
+    scope_procedure,
+    scope_unit,
+    shared_page,
+)
 from procedures.forms import ProcedureSearchForm, WhereToFileForm
 from procedures.models import MovedStatus, Procedure, Settler, Status
 from procedures.search import (
@@ -18,11 +25,12 @@ from procedures.search import (
     SearchPage,
     procedure_search,
     procedure_search_page,
+    search_fingerprint,
     search_generation,
 )
 from wards.models import ServicePointKind
 from wards.nearby import distance_km, unit_origin
-from wards.service_point_display import city_service_points, unit_service_points
+from wards.service_point_display import city_service_points, next_change, unit_service_points
 
 # Where a resident files, by who settles the procedure (the commune's own service point
 # when nobody has said otherwise).
@@ -40,6 +48,7 @@ CACHEABLE_QUERY_LENGTH = 600
 
 @require_safe
 @vary_on_headers("HX-Request", "HX-Boosted")
+@shared_page(lambda request: [SCOPE_CATALOGUE, f"search-index:{search_fingerprint()}"])
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.urlencode()
     if wants_fragment(request) and len(query) <= CACHEABLE_QUERY_LENGTH:
@@ -76,7 +85,13 @@ def _page_links(path: str, params: QueryDict, page: SearchPage) -> dict:
     }
 
 
+def _detail_scopes(request: HttpRequest, slug: str) -> list[str]:
+    unit_code = request.GET.get("don_vi", "")[:20]
+    return [scope_procedure(slug), scope_unit(unit_code)] if unit_code else [scope_procedure(slug)]
+
+
 @require_safe
+@shared_page(_detail_scopes)
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     procedure = get_object_or_404(
         Procedure.objects.filter(status=Status.PUBLISHED).prefetch_related(
@@ -94,6 +109,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         points = _nearest_first(city_service_points(unit.province.code, now), unit)
     else:
         points = unit_service_points(unit, now, kind=kind)
+    page_changes_at(request, next_change(points or [], now))
     context = {"procedure": procedure, "where": where, "unit": unit, "service_points": points}
     return render(request, "procedures/detail.html", context)
 

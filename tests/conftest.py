@@ -100,7 +100,9 @@ def celery_runs_in_process():
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    """Every test starts with no request counted against any limit."""
+    """Every test starts with no request counted against any limit, and no page kept from
+    another test's (rolled back) data."""
     from django.core.cache import caches
 
     caches["ratelimit"].clear()
+    caches["pages"].clear()

@@ -1,5 +1,6 @@
 import factory
 from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wards.models import StaffMembership, StaffRole
 
@@ -25,3 +26,14 @@ class StaffMembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = StaffRole.EDITOR
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    """An authenticator app whose first code was entered: sign-in asks for a code."""
+
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "Ứng dụng xác thực"
+    confirmed = True

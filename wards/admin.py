@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.outbox import quiet_change_record
 from wards.admin_invite import staff_invite_view
 from wards.models import (
     AdministrativeChange,
@@ -93,6 +94,10 @@ class ServicePointAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["unit", "verified_by"]
     readonly_fields = ["source", "source_version", "version", "created_at", "updated_at"]
     inlines = [WeeklyHoursInline, HoursExceptionInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        quiet_change_record(unit=form.instance.unit)
 
 
 @admin.register(PublicHoliday)

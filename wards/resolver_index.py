@@ -136,6 +136,7 @@ def _freeze_for_gc() -> None:
 
 
 _cache = VersionedProcessCache(
+    name="address index",
     build=build_index,
     version=_data_version,
     check_every=VERSION_CHECK_SECONDS,

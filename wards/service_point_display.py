@@ -1,7 +1,7 @@
 """What the unit page shows of a service point: its hours, open status and closures."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch
 
@@ -15,6 +15,7 @@ from wards.models import (
     WeeklyHours,
 )
 from wards.opening import (
+    TIME_ZONE,
     DateRangeRule,
     Interval,
     OpenStatus,
@@ -136,3 +137,14 @@ def service_point_views(points, now: datetime) -> list[ServicePointView]:
             )
         )
     return views
+
+
+def next_change(views: list[ServicePointView], now: datetime) -> datetime:
+    """When what these points show next changes by itself: one of them opens or closes, or
+    the day ends (the coming week, dated closures and notices move on)."""
+    local = now.astimezone(TIME_ZONE)
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=TIME_ZONE)
+    moments = [midnight]
+    for view in views:
+        moments += [m for m in (view.status.closes_at, view.status.next_opening) if m is not None]
+    return min(moments)

@@ -5,11 +5,12 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from portal.htmx import template_for, wants_fragment
+from portal.page_cache import page_changes_at, scope_unit_path, shared_page
 from procedures.selectors import filing_context
 from wards import selectors
 from wards.forms import ConvertForm, UnitFilterForm
 from wards.models import Province, Unit
-from wards.service_point_display import unit_service_points
+from wards.service_point_display import next_change, unit_service_points
 
 
 def render_unit_list(request: HttpRequest, template: str, province: Province) -> HttpResponse:
@@ -47,14 +48,18 @@ def province_detail(request: HttpRequest, province_slug: str) -> HttpResponse:
 
 
 @require_safe
+@shared_page(lambda request, province_slug, unit_slug: [scope_unit_path(province_slug, unit_slug)])
 def unit_detail(request: HttpRequest, province_slug: str, unit_slug: str) -> HttpResponse:
     try:
         unit = selectors.unit_get(province_slug=province_slug, unit_slug=unit_slug)
     except Unit.DoesNotExist:
         raise Http404 from None
+    now = timezone.localtime()
+    service_points = unit_service_points(unit, now)
+    page_changes_at(request, next_change(service_points, now))
     context = {
         "unit": unit,
-        "service_points": unit_service_points(unit, timezone.localtime()),
+        "service_points": service_points,
         **selectors.unit_notices_active(unit, timezone.localdate()),
         "predecessors": selectors.unit_predecessors(unit),
         "changes": unit.changes.all(),

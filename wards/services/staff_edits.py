@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.outbox import EventKind, event_record
+from portal.outbox import EventKind, event_record, quiet_change_record
 from wards.models import (
     HoursException,
     Notice,
@@ -109,6 +109,7 @@ def service_point_verify(*, point: ServicePoint, user) -> ServicePoint:
         point.verified_by = user
         point._history_user = user
         point.save(update_fields=["verified_at", "verified_by", "updated_at"])
+        quiet_change_record(unit=point.unit)
     return point
 
 
@@ -158,6 +159,7 @@ def hours_exception_create(*, point: ServicePoint, data: dict[str, Any], user) -
 def hours_exception_delete(*, exception: HoursException, user) -> None:
     exception._history_user = user
     exception.delete()
+    quiet_change_record(unit=exception.service_point.unit)
 
 
 def notice_publish(*, unit: Unit, kind: str, title: str, body: str, ends_on, user) -> Notice:
@@ -187,6 +189,7 @@ def notice_withdraw(*, notice: Notice, user) -> Notice:
         notice.withdrawn_at = timezone.now()
         notice._history_user = user
         notice.save(update_fields=["withdrawn_at"])
+        quiet_change_record(unit=notice.unit)
     return notice
 
 
@@ -205,6 +208,7 @@ def police_office_add(*, unit: Unit, user) -> ServicePoint:
     )
     point._history_user = user
     point.save()
+    quiet_change_record(unit=unit)
     return point
 
 
