@@ -138,6 +138,8 @@ class AddressIndex:
     unit_entries: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     deletes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     dashed_names: re.Pattern | None = None
+    # Tells this process's successive indexes apart: a key for answers derived from one.
+    generation: int = 0
 
     def resolve(self, text: str, limit: int = 10) -> list[Match]:
         """The former units the text most likely names, best first."""

@@ -2,6 +2,7 @@
 rebuilds it when the imported data changes."""
 
 import gc
+import itertools
 import re
 from collections import defaultdict
 
@@ -24,10 +25,11 @@ from wards.resolver import (
 )
 
 VERSION_CHECK_SECONDS = 30.0
+_generations = itertools.count(1)
 
 
 def build_index() -> AddressIndex:
-    index = AddressIndex()
+    index = AddressIndex(generation=next(_generations))
     successors = _successors_by_former_unit()
     province_names = {province.code: province.full_name for province in Province.objects.all()}
     type_labels = {value: str(label) for value, label in FormerUnitType.choices}

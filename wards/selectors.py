@@ -93,6 +93,11 @@ def unit_predecessors(unit: Unit) -> list[Predecessor]:
     return predecessors
 
 
+def address_index_generation() -> int:
+    """Changes whenever this process rebuilds its address index."""
+    return address_index().generation
+
+
 def former_unit_resolve(*, query: str, limit: int = 10) -> list[Match]:
     """Former units a typed former address (or code, or new unit's name) names, best first,
     each with the new units it went into."""

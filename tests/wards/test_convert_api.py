@@ -117,3 +117,18 @@ def test_api_answers_from_memory_without_database_queries(client, django_assert_
     client.get(URL, {"q": "Quan Hoa"})  # the first lookup may build the index
     with django_assert_num_queries(0):
         client.get(URL, {"q": "P. Phúc Xá, Q. Ba Đình"})
+
+
+@pytest.mark.django_db
+def test_a_kept_answer_is_made_again_when_the_index_is_rebuilt(client):
+    from wards.models import Unit
+    from wards.resolver_index import address_index_reset
+
+    question = {"q": "Phường Phúc Xá, Quận Ba Đình, Hà Nội"}
+    assert client.get(URL, question).json()["results"][0]["new"][0]["name"] == "Phường Hồng Hà"
+    Unit.objects.filter(code="00097").update(name="Hồng Hà Mới")
+    address_index_reset()  # what the index's version check does after an import
+    assert client.get(URL, question).json()["results"][0]["new"][0]["name"] == (
+        "Phường Hồng Hà Mới"
+    )
+    address_index_reset()
