@@ -52,6 +52,12 @@ class VersionedProcessCache(Generic[T]):
                 self._checked_at = time.monotonic()
             return self._value
 
+    def version_built(self) -> str:
+        """The data version the value was built from: the same in every process that built
+        from the same data, so a key for what is derived from it and shared between them."""
+        self.get()
+        return repr(self._built_for)
+
     def reset(self) -> None:
         """Forget the value, so the next `get()` rebuilds it."""
         with self._lock:

@@ -1,6 +1,6 @@
 from functools import lru_cache
 
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -148,13 +148,29 @@ def hit_as_json(hit: ProcedureHit) -> dict:
 
 
 @require_safe
-def api_search(request: HttpRequest) -> JsonResponse:
-    form = ProcedureSearchForm(request.GET)
+def api_search(request: HttpRequest) -> HttpResponse:
+    """Each answer is made once per index generation and language, and kept in this process
+    (as-you-type clients ask the same few questions again and again)."""
+    query = request.META.get("QUERY_STRING", "")
+    if len(query) > CACHEABLE_QUERY_LENGTH:
+        body, status = _api_answer(request.GET)
+    else:
+        body, status = _api_answer_kept(search_generation(), get_language(), query)
+    return HttpResponse(body, status=status, content_type="application/json")
+
+
+@lru_cache(maxsize=FRAGMENT_CACHE_SIZE)
+def _api_answer_kept(generation: int, language: str, query: str) -> tuple[bytes, int]:
+    return _api_answer(QueryDict(query))
+
+
+def _api_answer(params: QueryDict) -> tuple[bytes, int]:
+    form = ProcedureSearchForm(params)
     if not form.is_valid():
-        return json_response({"error": form.first_error()}, status=400)
+        return json_response({"error": form.first_error()}, status=400).content, 400
     if not form.has_criteria():
         message = _("Hãy nhập nội dung tìm (tham số q) hoặc chọn một bộ lọc.")
-        return json_response({"error": message}, status=400)
+        return json_response({"error": message}, status=400).content, 400
     hits = procedure_search(**form.search_arguments())
     body = {"query": form.cleaned_data["q"], "results": [hit_as_json(hit) for hit in hits]}
-    return json_response(body)
+    return json_response(body).content, 200

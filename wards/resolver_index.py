@@ -151,6 +151,11 @@ def address_index() -> AddressIndex:
     return _cache.get()
 
 
+def address_index_version() -> str:
+    """The imported data the index was built from, the same on every app server."""
+    return _cache.version_built()
+
+
 def address_index_reset() -> None:
     """Forget the index, so the next lookup rebuilds it (after an import)."""
     _cache.reset()

@@ -5,11 +5,12 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from portal.htmx import template_for, wants_fragment
-from portal.page_cache import page_changes_at, scope_unit_path, shared_page
+from portal.page_cache import SCOPE_CATALOGUE, page_changes_at, scope_unit_path, shared_page
 from procedures.selectors import filing_context
 from wards import selectors
 from wards.forms import ConvertForm, UnitFilterForm
 from wards.models import Province, Unit
+from wards.resolver_index import address_index_version
 from wards.service_point_display import next_change, unit_service_points
 
 
@@ -73,8 +74,13 @@ def unit_by_code(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(unit, permanent=True)
 
 
+def _convert_scopes(request: HttpRequest) -> list[str]:
+    return [f"addresses:{address_index_version()}", SCOPE_CATALOGUE]
+
+
 @require_safe
 @vary_on_headers("HX-Request", "HX-Boosted")
+@shared_page(_convert_scopes)
 def convert(request: HttpRequest) -> HttpResponse:
     """Tra cứu phường/xã mới: a former address in, the new unit(s) out."""
     form = ConvertForm(request.GET) if request.GET.get("q", "").strip() else ConvertForm()

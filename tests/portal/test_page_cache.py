@@ -35,7 +35,9 @@ def csrf_token_in(response) -> str:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", [UNIT_PAGE, PROCEDURE_PAGE, "/thu-tuc/?q=khai+sinh"])
+@pytest.mark.parametrize(
+    "path", [UNIT_PAGE, PROCEDURE_PAGE, "/thu-tuc/?q=khai+sinh", "/tra-cuu/?q=quan+hoa"]
+)
 def test_a_second_visit_is_served_from_the_cache(client, path):
     first, second = client.get(path), Client().get(path)
     assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit"
