@@ -67,7 +67,7 @@ SCOPE_CATALOGUE = "catalogue"
 
 def scopes_bump(scopes: Iterable[str]) -> None:
     """Every page cached under these scopes is rendered afresh on its next request."""
-    keys = [f"generation:{scope}" for scope in scopes]
+    keys = [_generation_key(scope) for scope in scopes]
     try:
         cache = _pages()
         for key in keys:
@@ -100,6 +100,12 @@ def _shareable(request: HttpRequest) -> bool:
         and set(request.COOKIES) <= SHARED_PAGE_COOKIES
         and len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_LENGTH
     )
+
+
+def _generation_key(scope: str) -> str:
+    """Scopes may hold what a visitor typed (a unit code from the query): hashed, any
+    text makes a valid key."""
+    return "generation:" + hashlib.blake2b(scope.encode(), digest_size=16).hexdigest()
 
 
 def _page_key(request: HttpRequest, parts: list) -> str:
@@ -144,10 +150,9 @@ def shared_page(scopes: Callable[..., list[str]]):
                 return _stale_or_raise(request, stale_key)
             try:
                 cache = _pages()
-                found = cache.get_many([f"generation:{name}" for name in names])
-                key = "page:" + _page_key(
-                    request, [f"{n}={found.get(f'generation:{n}', 0)}" for n in names]
-                )
+                found = cache.get_many([_generation_key(name) for name in names])
+                generations = [f"{n}={found.get(_generation_key(n), 0)}" for n in names]
+                key = "page:" + _page_key(request, generations)
                 stored = cache.get(key)
             except Exception as error:
                 log.warning("Page cache unavailable, page rendered: %s", error)
