@@ -1,10 +1,15 @@
 """Site-wide guards for input that no view should have to think about."""
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.http import json_response
 
@@ -102,3 +107,64 @@ class DatabaseUnavailableMiddleware:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         patch_cache_control(response, no_store=True)
         return response
+
+
+class LanguageFromPathMiddleware:
+    """The language of a page is the one its URL names: English under /en/, Vietnamese
+    everywhere else. Unlike Django's LocaleMiddleware, neither Accept-Language nor a cookie
+    is read, so a Vietnamese link opens a Vietnamese page for everyone, a page needs no
+    `Vary: Accept-Language`, and every visitor gets the same cached copy of a URL."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        request.LANGUAGE_CODE = language
+        # For this request only: whatever the thread does next starts from Vietnamese again.
+        with translation.override(language):
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+# Where the form of an address that only takes a posted form lives, by the address's URL
+# namespace or name; anything else leads home.
+FORM_PAGES = {
+    "notifications": ("home", gettext_lazy("Chọn phường, xã của bạn, rồi đăng ký ở cuối trang")),
+    "staff": ("staff:dashboard", gettext_lazy("Về trang cán bộ")),
+    "reports_staff": ("reports_staff:queue", gettext_lazy("Về danh sách báo sai")),
+    "two_factor": ("two_factor:manage", gettext_lazy("Về trang xác thực hai bước")),
+    "logout": ("home", gettext_lazy("Về trang chủ")),
+}
+
+
+class MethodNotAllowedPageMiddleware:
+    """Django answers a GET to a POST-only address (`require_POST`, LogoutView) with an empty
+    405, a blank page. Answer it with a Vietnamese page that says why and links to the form;
+    the status and its Allow header stay. The API (/api/) answers its own errors in JSON."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            not isinstance(response, HttpResponseNotAllowed)
+            or response.content
+            or request.path.startswith("/api/")
+        ):
+            return response
+        url_name, link_text = self.form_page(request)
+        context = {"form_url": reverse(url_name), "link_text": link_text}
+        page = render(request, "405.html", context, status=405)
+        page["Allow"] = response["Allow"]
+        return page
+
+    @staticmethod
+    def form_page(request: HttpRequest) -> tuple[str, str]:
+        match = request.resolver_match
+        for key in (match.view_name, match.namespace) if match else ():
+            if key in FORM_PAGES:
+                return FORM_PAGES[key]
+        return "home", _("Về trang chủ")

@@ -65,9 +65,13 @@ def scope_procedure(slug: str) -> str:
 SCOPE_CATALOGUE = "catalogue"
 
 
+# Every change bumps this scope as well: the API's answers (`shared_answer`) are kept under it.
+SCOPE_ANY = "any-public-data"
+
+
 def scopes_bump(scopes: Iterable[str]) -> None:
     """Every page cached under these scopes is rendered afresh on its next request."""
-    keys = [_generation_key(scope) for scope in scopes]
+    keys = [_generation_key(scope) for scope in [*scopes, SCOPE_ANY]]
     try:
         cache = _pages()
         for key in keys:
@@ -231,3 +235,61 @@ def _stale_or_raise(request: HttpRequest, key: str) -> HttpResponse:
     if stale is None:
         raise
     return _served(request, stale, stale=True)
+
+
+def shared_answer(
+    request: HttpRequest, render: Callable[[HttpRequest], HttpResponse], versions: list[str]
+):
+    """An API answer (a GET of public data) from the shared cache, else rendered and kept
+    for about API_ANSWER_SECONDS, until any public data changes (an outbox event, or one of
+    `versions`, the data the in-memory indexes were built from). While the database is
+    down (a 503), the last copy is served instead."""
+    stale_key = "api-stale:" + _page_key(request, [])
+    try:
+        cache = _pages()
+        generation = cache.get(_generation_key(SCOPE_ANY), 0)
+        key = "api:" + _page_key(request, [generation, *versions])
+        stored = cache.get(key)
+    except Exception as error:
+        log.warning("Answer cache unavailable, answer rendered: %s", error)
+        return render(request)
+    now = timezone.now()
+    if stored is not None and stored["valid_until"] > now:
+        return _answer_served(stored, "hit")
+    response = render(request)
+    if response.status_code == 503:
+        stale = _stale_answer(stale_key)
+        return response if stale is None else _answer_served(stale, "stale")
+    if response.status_code != 200 or response.streaming:
+        return response
+    seconds = settings.API_ANSWER_SECONDS * random.uniform(0.8, 1.2)
+    stored = {
+        "body": response.content,
+        "headers": {k: v for k, v in response.items() if k in ANSWER_HEADERS},
+        "valid_until": now + timedelta(seconds=seconds),
+    }
+    try:
+        cache.set(key, stored, timeout=math.ceil(seconds))
+        cache.set(stale_key, stored, timeout=settings.PAGE_CACHE_STALE_SECONDS)
+    except Exception as error:
+        log.warning("Answer cache unavailable, answer not stored: %s", error)
+    response["X-Page-Cache"] = "miss"
+    return response
+
+
+ANSWER_HEADERS = {"Content-Type", "Last-Modified", "Content-Language"}
+
+
+def _answer_served(stored: dict, how: str) -> HttpResponse:
+    response = HttpResponse(stored["body"])
+    for header, value in stored["headers"].items():
+        response[header] = value
+    response["X-Page-Cache"] = how
+    return response
+
+
+def _stale_answer(key: str) -> dict | None:
+    try:
+        return _pages().get(key)
+    except Exception:
+        return None

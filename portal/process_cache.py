@@ -7,6 +7,9 @@ import time
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
+from django.conf import settings
+from django.utils import translation
+
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
@@ -44,7 +47,10 @@ class VersionedProcessCache(Generic[T]):
                 version = self._version()
                 if self._value is None or version != self._built_for:
                     started = time.perf_counter()
-                    self._value, self._built_for = self._build(), version
+                    # In Vietnamese whatever page asked first: the labels and links it
+                    # holds serve both languages' pages and the API.
+                    with translation.override(settings.LANGUAGE_CODE):
+                        self._value, self._built_for = self._build(), version
                     elapsed = (time.perf_counter() - started) * 1000
                     log.info("%s built in %.0f ms by process %d", self._name, elapsed, os.getpid())
                     if self._after_build is not None:

@@ -47,26 +47,36 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "ninja",
+    "corsheaders",
     "portal",
     "portal.notifications",
     "portal.reports",
     "portal.two_factor",
+    "portal.downloads",
     "wards",
     "procedures",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that answers by itself: the API's answers carry CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.RejectNulBytesMiddleware",
+    "portal.api_middleware.ApiMiddleware",
     "portal.middleware.PrivacyHeadersMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before CommonMiddleware: /en/ URLs resolve only once English is active.
+    "portal.middleware.LanguageFromPathMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside sessions, auth and messages: its page is rendered with the site's layout.
+    "portal.middleware.MethodNotAllowedPageMiddleware",
     # After OTPMiddleware, whose request.user.is_verified() it reads.
     "portal.two_factor.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -114,6 +124,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.page_cache.csrf_placeholder",
@@ -168,6 +179,18 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 120)
 PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 86_400)
 RATELIMIT_USE_CACHE = "ratelimit"
+# The public API (portal/api.py): what one client may ask, and how long answers may be kept.
+API_RATE_PER_IP = env_str("API_RATE_PER_IP", "600/m")
+API_BATCH_RATE_PER_IP = env_str("API_BATCH_RATE_PER_IP", "30/m")
+API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 300)
+# How long the app servers keep an API answer they made (any change to the data ends it).
+API_ANSWER_SECONDS = env_int("API_ANSWER_SECONDS", 60)
+# Any web page may read the API (GET) and convert batches of addresses; no cookies are sent.
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 RATELIMIT_FAIL_OPEN = True
 # Reverse proxies whose X-Forwarded-For is believed (portal/client.py): addresses or
 # networks, comma-separated, and `unix` for a proxy on a unix socket. Empty: none.
@@ -206,10 +229,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The resident side is in Vietnamese at its own URLs and in English under /en/; the language
+# comes from the URL only (portal/middleware.py). Staff pages, the admin and emails stay
+# Vietnamese.
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", "Tiếng Việt")]
-# Vietnamese for the admin pages of packages that ship none (import-export, history, beat).
-LOCALE_PATHS = [BASE_DIR / "portal/locale_vendor"]
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [
+    # The English of the portal's own Vietnamese strings. First, so that `makemessages`
+    # writes every string of the project here.
+    BASE_DIR / "locale",
+    # Vietnamese for the admin pages of packages that ship none (import-export, history, beat).
+    BASE_DIR / "portal/locale_vendor",
+]
+# Dates dd/mm/yyyy and 24-hour times in English too (portal/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -299,6 +332,11 @@ DEFAULT_PROVINCE_CODE = "01"  # Thành phố Hà Nội
 WARD_OFFICES_CSV = Path(
     env_str("WARD_OFFICES_CSV", str(BASE_DIR / "wards/data/ward-offices-2025-07-17.csv"))
 )
+
+# The open data files of /du-lieu/ (portal/downloads): written by the nightly job, served by
+# nginx from here in production (a directory the workers and the proxy share) and by the app
+# otherwise. Outside the repository's tracked files.
+DOWNLOADS_ROOT = Path(env_str("DOWNLOADS_ROOT", str(VAR_DIR / "downloads")))
 
 # bench/ measures a minimal JSON view beside real endpoints (the server's ceiling); the
 # view exists only when a benchmark asks for it.

@@ -85,6 +85,8 @@ class WhereToFileForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs) -> None:
+        # The procedure page also holds the subscription form, whose hidden field is don_vi too.
+        kwargs.setdefault("auto_id", "where_%s")
         super().__init__(*args, **kwargs)
         self.fields["don_vi"].queryset = (
             Unit.objects.filter(province__code=settings.DEFAULT_PROVINCE_CODE)

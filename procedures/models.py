@@ -13,13 +13,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import formats, translation
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.text import fold, join_sentences
 
 CODE_FORMAT = re.compile(r"[0-9]\.[0-9]{6}")
-SAME_DAY = (
+SAME_DAY = _(
     "Trong ngày làm việc; hồ sơ nhận sau 15 giờ mà không giải quyết kịp thì trả kết quả trong "
     "ngày làm việc tiếp theo"
 )
@@ -211,8 +213,15 @@ class Procedure(models.Model):
         if self.processing_days is None:
             return join_sentences([note])
         if not self.processing_days:
-            return join_sentences([note or "Giải quyết ngay khi nhận đủ hồ sơ hợp lệ"])
+            return join_sentences([note or gettext("Giải quyết ngay khi nhận đủ hồ sơ hợp lệ")])
         days = f"{self.processing_days.normalize():f}".replace(".", ",")
+        if translation.get_language() != settings.LANGUAGE_CODE:
+            # The note stays Vietnamese: the number is stated in the page's language and the
+            # note follows as written.
+            days = formats.number_format(self.processing_days.normalize())
+            number = 1 if self.processing_days == 1 else 2
+            stated = ngettext("%(days)s ngày làm việc", "%(days)s ngày làm việc", number)
+            return join_sentences([stated % {"days": days}, note])
         stated = f"{days} ngày làm việc"
         # A note that opens by restating the number ("03 ngày làm việc kể từ ...") continues
         # the same sentence instead of repeating it.
@@ -305,10 +314,11 @@ class Cost(models.Model):
 
     @property
     def amount_text(self) -> str:
-        """Money as residents write it: 3.000 đồng."""
+        """Money as residents write it: 3.000 đồng (VND 3,000 on an English page)."""
         if self.amount_vnd is None:
             return ""
-        return f"{self.amount_vnd:,}".replace(",", ".") + " đồng"
+        grouped = f"{self.amount_vnd:,}".replace(",", formats.get_format("THOUSAND_SEPARATOR"))
+        return gettext("%(amount)s đồng") % {"amount": grouped}
 
 
 class LegalBasis(models.Model):

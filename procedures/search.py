@@ -62,6 +62,7 @@ class ProcedureHit:
     moved_from_district: str
     online_level: str
     url: str
+    name_en: str = ""  # the national database's English name, when it gives one
     words: frozenset[str] = field(repr=False, default=frozenset())
     folded: str = field(repr=False, default="")
 
@@ -280,7 +281,7 @@ def _fingerprint(hits: list[ProcedureHit]) -> str:
     digest = hashlib.blake2b(digest_size=12)
     for hit in hits:
         digest.update(repr((hit.slug, hit.name, hit.code, hit.field, hit.level_label)).encode())
-        digest.update(repr((hit.moved_from_district, hit.online_level)).encode())
+        digest.update(repr((hit.moved_from_district, hit.online_level, hit.name_en)).encode())
     return digest.hexdigest()
 
 
@@ -297,9 +298,17 @@ def _build() -> _Catalogue:
     fields, levels = dict(Field.choices), dict(Level.choices)
     hits = []
     rows = Procedure.objects.filter(status=Status.PUBLISHED).values_list(
-        "pk", "code", "name", "slug", "field", "level", "moved_from_district", "online_level"
+        "pk",
+        "code",
+        "name",
+        "slug",
+        "field",
+        "level",
+        "moved_from_district",
+        "online_level",
+        "name_en",
     )
-    for pk, code, name, slug, field_value, level, moved, online in rows:
+    for pk, code, name, slug, field_value, level, moved, online, name_en in rows:
         folded = " ".join(_WORD.findall(fold(name)))
         field_words = _WORD.findall(fold(str(fields.get(field_value, ""))))
         hits.append(
@@ -314,6 +323,7 @@ def _build() -> _Catalogue:
                 moved_from_district=moved,
                 online_level=online,
                 url=reverse("procedures:detail", kwargs={"slug": slug}),
+                name_en=name_en,
                 words=frozenset([*folded.split(), *field_words]),
                 folded=folded,
             )

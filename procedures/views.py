@@ -5,12 +5,10 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from portal.htmx import template_for, wants_fragment
-from portal.http import json_response
 from portal.page_cache import (
     SCOPE_CATALOGUE,
     page_changes_at,
@@ -18,12 +16,11 @@ from portal.page_cache import (
     scope_unit,
     shared_page,
 )
+from portal.structured_data import as_script, procedure_graph
 from procedures.forms import ProcedureSearchForm, WhereToFileForm
-from procedures.models import MovedStatus, Procedure, Settler, Status
+from procedures.models import Procedure, Settler, Status
 from procedures.search import (
-    ProcedureHit,
     SearchPage,
-    procedure_search,
     procedure_search_page,
     search_fingerprint,
     search_generation,
@@ -110,12 +107,14 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         points = unit_service_points(unit, now, kind=kind)
     page_changes_at(request, next_change(points or [], now))
-    context = {"procedure": procedure, "where": where, "unit": unit, "service_points": points}
+    context = {
+        "procedure": procedure,
+        "json_ld": as_script(procedure_graph(procedure)),
+        "where": where,
+        "unit": unit,
+        "service_points": points,
+    }
     return render(request, "procedures/detail.html", context)
-
-
-# The API's yes/no/unknown: a procedure both levels did before 1 July 2025 did not "move".
-MOVED_AS_JSON = {MovedStatus.YES: True, MovedStatus.NO: False, MovedStatus.BOTH: False, "": None}
 
 
 def _nearest_first(views: list, unit) -> list:
@@ -132,45 +131,3 @@ def _nearest_first(views: list, unit) -> list:
         return distance_km(*origin, lat, lon) if lat is not None else float("inf")
 
     return sorted(views, key=distance)
-
-
-def hit_as_json(hit: ProcedureHit) -> dict:
-    return {
-        "code": hit.code or None,
-        "name": hit.name,
-        "slug": hit.slug,
-        "url": hit.url,
-        "field": hit.field_label,
-        "level": hit.level_label,
-        "moved_from_district": MOVED_AS_JSON[hit.moved_from_district],
-        "online_level": hit.online_level or None,
-    }
-
-
-@require_safe
-def api_search(request: HttpRequest) -> HttpResponse:
-    """Each answer is made once per index generation and language, and kept in this process
-    (as-you-type clients ask the same few questions again and again)."""
-    query = request.META.get("QUERY_STRING", "")
-    if len(query) > CACHEABLE_QUERY_LENGTH:
-        body, status = _api_answer(request.GET)
-    else:
-        body, status = _api_answer_kept(search_generation(), get_language(), query)
-    return HttpResponse(body, status=status, content_type="application/json")
-
-
-@lru_cache(maxsize=FRAGMENT_CACHE_SIZE)
-def _api_answer_kept(generation: int, language: str, query: str) -> tuple[bytes, int]:
-    return _api_answer(QueryDict(query))
-
-
-def _api_answer(params: QueryDict) -> tuple[bytes, int]:
-    form = ProcedureSearchForm(params)
-    if not form.is_valid():
-        return json_response({"error": form.first_error()}, status=400).content, 400
-    if not form.has_criteria():
-        message = _("Hãy nhập nội dung tìm (tham số q) hoặc chọn một bộ lọc.")
-        return json_response({"error": message}, status=400).content, 400
-    hits = procedure_search(**form.search_arguments())
-    body = {"query": form.cleaned_data["q"], "results": [hit_as_json(hit) for hit in hits]}
-    return json_response(body).content, 200

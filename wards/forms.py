@@ -25,6 +25,16 @@ class UnitFilterForm(forms.Form):
         choices=[("", _("Tất cả")), *UnitType.choices],
     )
 
+    def __init__(self, *args, unit_counts: dict[str, int] | None = None, **kwargs) -> None:
+        """`unit_counts` (selectors.province_unit_counts): offer only the types the province
+        has, so Hà Nội's filter has no "Đặc khu" that would list nothing."""
+        super().__init__(*args, **kwargs)
+        if unit_counts is not None:
+            self.fields["loai"].choices = [
+                ("", _("Tất cả")),
+                *((value, label) for value, label in UnitType.choices if unit_counts.get(value)),
+            ]
+
 
 class ConvertForm(forms.Form):
     """A former address to look up; the page and the API validate it the same way."""

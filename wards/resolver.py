@@ -3,13 +3,17 @@ names and the new units those went into.
 
 A query is folded (no diacritics, `đ`→`d`), its abbreviations expanded (`P.`, `Q.`, `TP.`,
 `HN`), cut into segments at commas and dashes, and every run of up to six words in a
-segment is looked up as a ward, district, province or new-unit name: exactly, or, for
-words nothing else explains, within one or two typing mistakes. Each former unit a run
-names is scored by how much of the query it explains: its name and type, its district and
-its province. The index itself is built from the database in `wards.resolver_index`.
+segment is looked up as a ward, district, province or new-unit name: exactly, with its
+syllables joined or split otherwise (`Krôngpắc`, `Ea Hleo` for `Ea H'leo`), or, for words
+nothing else explains, within one or two typing mistakes. Each former unit a run names is
+ranked first by how much of the query it explains and how well (the match quality), then by
+a score that weighs its name, type, district and province. At equal or near-equal quality a
+unit of Hà Nội comes first: on this portal a text that names no province means Hà Nội. The
+index itself is built from the database in `wards.resolver_index`.
 """
 
 import heapq
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -18,15 +22,28 @@ from portal.text import fold, name_key, nfc
 
 MAX_SPAN = 6
 FUZZY_MIN_LENGTH = 5
-# A name found with one typing mistake counts for 70% of an exact match, with two for 50%.
+# A name found with one typing mistake counts for 70% of an exact match, with two for 50%;
+# written with its syllables joined or split otherwise, for 95%.
 FUZZY_QUALITY = {1: 0.7, 2: 0.5}
+JOINED_QUALITY = 0.95
 WARD_WEIGHT, DISTRICT_WEIGHT = 3.0, 2.0
-OWN_TYPE_BONUS, OTHER_TYPE_PENALTY = 2.0, 1.0
+# The type word is a weak hint: residents keep writing the type a unit had before (`Xã Tây
+# Tựu` for a ward since 2013) or the one it has now (`Xã Phú Xuyên` for the former thị
+# trấn). It tells apart two units of one name but weighs less than the diacritics typed
+# and, in the match quality, any letter of the name. A type word of another level (`Quận`
+# before a commune's name) explains nothing.
+OWN_TYPE_BONUS, WRONG_TYPE_PENALTY, OTHER_LEVEL_PENALTY = 0.5, 0.25, 1.0
 ACCENT_BONUS = 1.0
-NEW_UNIT_PENALTY = 0.5
+NEW_UNIT_PENALTY, NAMESAKE_BONUS = 0.5, 0.1
 UNEXPLAINED_WORD_PENALTY = 0.5
 HANOI_BONUS = 1.0
+# How much match quality (in words of the query) a unit of Hà Nội may lack and still come
+# first: less than one typing mistake costs a two-word name (0.6).
+HANOI_LEAD = 0.3
 HANOI_CODE = "01"
+# Match quality is added up in hundredths of a word, exactly.
+_POINTS = 100
+_HANOI_LEAD_POINTS = round(HANOI_LEAD * _POINTS)
 
 WARD_TYPES = {"phuong": "phuong", "xa": "xa", "thi tran": "thi_tran", "dac khu": "dac_khu"}
 DISTRICT_TYPES = {"quan": "quan", "huyen": "huyen", "thi xa": "thi_xa", "thanh pho": "thanh_pho"}
@@ -55,6 +72,14 @@ _TOKEN = re.compile(r"[a-z0-9']+")
 _SEGMENT_BREAK = re.compile(r"[,;|/\n()]+|\s[-–—]+\s*|[-–—]+\s")
 _DASH = re.compile(r"[-–—]")
 _CODE = re.compile(r"^\s*(\d{5})\s*$")
+# One Vietnamese syllable, folded (with `k` for Central Highlands finals: Đắk, Lắk): a run
+# written joined that reads as one syllable (`tuan`) is not taken for two (`Tú An`).
+_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnprstvx])?"
+    r"(?:ieu|yeu|oai|oay|oeo|uay|uoi|uou|uya|uye|uyu"
+    r"|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu|uy|ye|[aeiouy])"
+    r"(?:ch|nh|ng|[cmnptk])?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +131,8 @@ class _Hit:
     end: int
     quality: float
     mask: int
+    # Syllables of the name found: more than end - start when the query joins some.
+    size: int
 
 
 @dataclass(slots=True)
@@ -122,7 +149,7 @@ class _Hits:
     wards: list[tuple[int, _Hit]] = field(default_factory=list)
     districts: dict[str, list[_Hit]] = field(default_factory=lambda: defaultdict(list))
     provinces: dict[str, list[_Hit]] = field(default_factory=lambda: defaultdict(list))
-    units: list[tuple[str, str, _Hit]] = field(default_factory=list)
+    units: list[tuple[str, str, tuple, _Hit]] = field(default_factory=list)
 
 
 @dataclass
@@ -134,9 +161,14 @@ class AddressIndex:
     district_types: dict[str, str] = field(default_factory=dict)
     district_entries: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     provinces: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    units: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    # A new unit's name key to its (code, type, name_key(name)).
+    units: dict[str, list[tuple[str, str, tuple]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     unit_entries: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     deletes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # Every name key by its letters alone (`joined_key`): `eahleo` → [`ea h'leo`].
+    joined: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     dashed_names: re.Pattern | None = None
     # Tells this process's successive indexes apart: a key for answers derived from one.
     generation: int = 0
@@ -149,11 +181,13 @@ class AddressIndex:
         query = self._parse(text)
         if not query.tokens:
             return []
-        scores = _Ranking(self, query, self._lookup(query)).scores(limit)
+        ranks = _Ranking(self, query, self._lookup(query)).ranks(limit)
         best = heapq.nsmallest(
-            limit, scores.items(), key=lambda item: (-item[1], self.entries[item[0]].code)
+            limit,
+            ranks.items(),
+            key=lambda item: (-item[1][0], -item[1][1], self.entries[item[0]].code),
         )
-        return [Match(self.entries[index], round(score, 2)) for index, score in best]
+        return [Match(self.entries[index], round(rank[1], 2)) for index, rank in best]
 
     def _parse(self, text: str) -> _Query:
         original = nfc(text).lower()
@@ -197,9 +231,14 @@ class AddressIndex:
         spans = list(self._spans(query))
         explained = 0
         for start, end, phrase in spans:
-            hit = _Hit(start, end, 1.0, _mask(start, end))
+            hit = _Hit(start, end, 1.0, _mask(start, end), end - start)
             if self._collect(phrase, hit, hits) and end - start > 1:
                 explained |= hit.mask
+            for key in self._joined(phrase):
+                size = max(key.count(" ") + 1, end - start)
+                hit = _Hit(start, end, JOINED_QUALITY, _mask(start, end), size)
+                if self._collect(key, hit, hits) and size > 1:
+                    explained |= hit.mask
         for index, token in enumerate(query.tokens):
             if token in TYPE_WORDS:
                 explained |= 1 << index
@@ -211,7 +250,8 @@ class AddressIndex:
                 continue
             for key in self._near(phrase):
                 quality = FUZZY_QUALITY[min(_distance(phrase, key), 2)]
-                self._collect(key, _Hit(start, end, quality, mask), hits, provinces=False)
+                hit = _Hit(start, end, quality, mask, end - start)
+                self._collect(key, hit, hits, provinces=False)
         return hits
 
     def _collect(self, key: str, hit: _Hit, hits: _Hits, provinces: bool = True) -> bool:
@@ -222,13 +262,21 @@ class AddressIndex:
         for district_code in self.districts.get(key, ()):
             hits.districts[district_code].append(hit)
             found = True
-        for unit_code, unit_type in self.units.get(key, ()):
-            hits.units.append((unit_code, unit_type, hit))
+        for unit_code, unit_type, unit_name_key in self.units.get(key, ()):
+            hits.units.append((unit_code, unit_type, unit_name_key, hit))
             found = True
         for province_code in self.provinces.get(key, ()) if provinces else ():
             hits.provinces[province_code].append(hit)
             found = True
         return found
+
+    def _joined(self, phrase: str) -> list[str] | tuple[()]:
+        """Names with the same letters whose syllables the phrase joins or splits otherwise
+        (`krongpac`, `ea hleo`, `a vuong` for `krong pac`, `ea h'leo`, `avuong`)."""
+        keys = self.joined.get(joined_key(phrase))
+        if not keys or (len(keys) == 1 and keys[0] == phrase):
+            return ()
+        return [key for key in keys if key != phrase and _rejoined(phrase, key)]
 
     def _near(self, phrase: str) -> set[str]:
         """Names within one deletion of the phrase on either side (SymSpell): one or two
@@ -243,119 +291,186 @@ class AddressIndex:
 
 
 class _Ranking:
-    """Scores the candidates one query's hits name."""
+    """Ranks the candidates one query's hits name: first by match quality, the words of the
+    query a candidate explains, each counted at the quality it was found with (exact 1,
+    joined 0.95, one typing mistake 0.7), plus HANOI_LEAD for a unit of Hà Nội; then by
+    score, which weighs what explains them (a ward's name over a district's, its own type
+    word, the diacritics typed)."""
 
     def __init__(self, index: AddressIndex, query: _Query, hits: _Hits):
         self.index, self.query, self.hits = index, query, hits
         self.words = len(query.tokens)
+        # Per district and province named, its readings (quality, score, mask), best first;
+        # a district's end with the reading that leaves it out.
         self.district_options = {
-            code: sorted(
-                (
-                    self._name_score(
-                        hit, index.district_types[code], DISTRICT_TYPES, DISTRICT_WEIGHT
-                    )
-                    for hit in code_hits
+            code: [
+                *sorted(
+                    (
+                        reading
+                        for hit in code_hits
+                        for reading in self._readings(
+                            hit, index.district_types[code], DISTRICT_TYPES, DISTRICT_WEIGHT
+                        )
+                    ),
+                    reverse=True,
                 ),
-                reverse=True,
-            )
+                _NO_READING,
+            ]
             for code, code_hits in hits.districts.items()
         }
         self.province_options = {
-            code: sorted((self._province_score(hit) for hit in code_hits), reverse=True)
+            code: sorted(
+                (reading for hit in code_hits for reading in self._province_readings(hit)),
+                reverse=True,
+            )
             for code, code_hits in hits.provinces.items()
         }
         self.best_province = max(
-            (options[0][0] for options in self.province_options.values()), default=0.0
+            (max(o[1] for o in options) for options in self.province_options.values()),
+            default=0.0,
         )
-        self.best: dict[int, float] = {}
+        self.best_province_quality = max(
+            (options[0][0] for options in self.province_options.values()), default=0
+        )
+        # Per candidate (match quality, score).
+        self.best: dict[int, tuple[int, float]] = {}
+        self.typed_keys: dict[tuple[int, int], tuple] = {}
         # Set once a former unit's own name, with its district and province, explains
         # every word: then the query is an address, not a new unit or a district named
         # alone, and those readings are not scored.
         self.explained_fully = False
 
-    def scores(self, limit: int) -> dict[int, float]:
-        query = self.query
-        typed_keys: dict[tuple[int, int], tuple] = {}
+    def ranks(self, limit: int) -> dict[int, tuple[int, float]]:
         for index, hit in self.hits.wards:
             entry = self.index.entries[index]
-            base, mask = self._name_score(hit, entry.ward_type, WARD_TYPES, WARD_WEIGHT)
-            if query.has_diacritics and hit.quality == 1.0:
-                span = (hit.start, hit.end)
-                if span not in typed_keys:
-                    typed_keys[span] = name_key(" ".join(query.originals[span[0] : span[1]]))
-                if typed_keys[span] == entry.ward_name_key:
-                    base += ACCENT_BONUS
-            if self._consider(index, base, mask):
+            quality, base, mask = self._readings(hit, entry.ward_type, WARD_TYPES, WARD_WEIGHT)[0]
+            base += self._accent(hit, entry.ward_name_key)
+            if self._consider(index, base, mask, quality):
                 self.explained_fully = True
         if self.explained_fully:
             # The query is an address and its best reading explains all of it: readings
             # worth less than half of that are noise, not alternatives.
-            floor = max(self.best.values()) / 2
-            return {index: score for index, score in self.best.items() if score >= floor}
-        for unit_code, unit_type, hit in self.hits.units:
-            base, mask = self._name_score(hit, unit_type, WARD_TYPES, WARD_WEIGHT)
+            top = max(self.best.values())
+            return {
+                index: rank
+                for index, rank in self.best.items()
+                if rank[1] >= top[1] / 2 or rank == top
+            }
+        # A new unit named after one of its former units or their district (`Xã Phú
+        # Xuyên`, `Phường Hà Đông`) lists those first: the same words name them twice.
+        named = set()
+        if self.hits.units:
+            named = {(index, hit.start, hit.end) for index, hit in self.hits.wards}
+            named |= {
+                (code, hit.start, hit.end)
+                for code, code_hits in self.hits.districts.items()
+                for hit in code_hits
+            }
+        for unit_code, unit_type, unit_name_key, hit in self.hits.units:
+            quality, base, mask = self._readings(hit, unit_type, WARD_TYPES, WARD_WEIGHT)[0]
+            base += self._accent(hit, unit_name_key) - NEW_UNIT_PENALTY
             for index in self.index.unit_entries.get(unit_code, ()):
-                self._consider(index, base - NEW_UNIT_PENALTY, mask)
+                district_code = self.index.entries[index].district_code
+                namesakes = ((index, hit.start, hit.end) in named) + (
+                    (district_code, hit.start, hit.end) in named
+                )
+                self._consider(index, base + NAMESAKE_BONUS * namesakes, mask, quality)
         # A district named alone stands for its former units; skip a district whose best
-        # possible score cannot reach the results already found.
+        # possible rank cannot reach the results already found.
         threshold = heapq.nlargest(limit, self.best.values())[-1] if self.best else None
         for code, options in self.district_options.items():
-            ceiling = options[0][0] + self.best_province + HANOI_BONUS
-            if threshold is not None and len(self.best) >= limit and ceiling < threshold:
-                continue
+            if threshold is not None and len(self.best) >= limit:
+                ceiling = (
+                    options[0][0] + self.best_province_quality + _HANOI_LEAD_POINTS,
+                    max(o[1] for o in options) + self.best_province + HANOI_BONUS,
+                )
+                if ceiling < threshold:
+                    continue
             for index in self.index.district_entries.get(code, ()):
-                if index not in self.best:
-                    self._consider(index, 0.0, 0)
+                self._consider(index, 0.0, 0, 0)
         return self.best
 
-    def _consider(self, index: int, base: float, mask: int) -> bool:
-        """Score one candidate; True when it explains every word of the query and its
+    def _accent(self, hit: _Hit, key: tuple) -> float:
+        """ACCENT_BONUS when the name was typed with its own diacritics."""
+        query = self.query
+        if not query.has_diacritics or hit.quality != 1.0:
+            return 0.0
+        span = (hit.start, hit.end)
+        if span not in self.typed_keys:
+            self.typed_keys[span] = name_key(" ".join(query.originals[hit.start : hit.end]))
+        return ACCENT_BONUS if self.typed_keys[span] == key else 0.0
+
+    def _consider(self, index: int, base: float, mask: int, quality: int) -> bool:
+        """Rank one candidate; True when it explains every word of the query and its
         district or province is among them (an address, not a bare name)."""
         entry = self.index.entries[index]
-        score, base_mask = base, mask
-        for value, district_mask in self.district_options.get(entry.district_code, ()):
-            if not district_mask & mask:
-                score += value
-                mask |= district_mask
-                break
-        best, best_mask = 0.0, 0
-        for code in entry.province_codes:
-            for value, province_mask in self.province_options.get(code, ()):
-                if not province_mask & mask:
-                    if value > best:
-                        best, best_mask = value, province_mask
-                    break
-        score += best
-        mask |= best_mask
+        # The best district reading and province reading that share no word with the
+        # name nor each other (`Vung Tau` is the district before `Ba Ria - Vung Tau`).
+        found = (-1, 0.0, 0)
+        for district in self.district_options.get(entry.district_code, _NO_DISTRICT):
+            if district[2] & mask:
+                continue
+            province = _NO_READING
+            for code in entry.province_codes:
+                for option in self.province_options.get(code, ()):
+                    if not option[2] & (mask | district[2]):
+                        if option > province:
+                            province = option
+                        break
+            both = (district[0] + province[0], district[1] + province[1])
+            if both > found[:2]:
+                found = (*both, district[2] | province[2])
+        quality += found[0]
+        score = base + found[1]
+        named_with = found[2]
+        mask |= named_with
         unexplained = self.words - mask.bit_count()
         score -= UNEXPLAINED_WORD_PENALTY * unexplained
-        context = best > 0 or mask != base_mask
         if entry.in_hanoi:
             score += HANOI_BONUS
-        if score > self.best.get(index, float("-inf")):
-            self.best[index] = score
-        return unexplained == 0 and context
+            quality += _HANOI_LEAD_POINTS
+        rank = (quality, score)
+        if rank > self.best.get(index, _UNRANKED):
+            self.best[index] = rank
+        return unexplained == 0 and named_with != 0
 
-    def _name_score(self, hit: _Hit, own_type: str, kinds: dict, weight: float):
-        """A name match is worth more the more words it covers, plus the type word before
-        it when that is its own type (`Thị trấn Yên Viên` is not `Xã Yên Viên`)."""
-        score = weight * (hit.end - hit.start) * hit.quality
-        mask = hit.mask
+    def _readings(self, hit: _Hit, own_type: str, kinds: dict, weight: float) -> list:
+        """The readings (quality, score, mask) of a name match, best first: worth more the
+        more words it covers, at the quality it was found with. A type word of the name's
+        level before it counts as explained, with a bonus when it is the name's own type and
+        a smaller penalty when it is not (`Thị trấn Yên Viên` is not `Xã Yên Viên`, but `Xã
+        Trâu Quỳ` is the former thị trấn rather than a commune of another name). The
+        reading without that word comes second: it may end a name before (`ngoc quan doan
+        hung`, Xã Ngọc Quan of Huyện Đoan Hùng)."""
+        score = weight * hit.size * hit.quality
+        quality = round(_POINTS * (hit.end - hit.start) * hit.quality)
+        plain = (quality, score, hit.mask)
         phrase = self.query.type_before[hit.start]
-        if phrase:
-            if kinds.get(" ".join(phrase)) == own_type:
-                score += OWN_TYPE_BONUS
-                mask |= _mask(hit.start - len(phrase), hit.start)
-            else:
-                score -= OTHER_TYPE_PENALTY
-        return score, mask
+        if not phrase:
+            return [plain]
+        kind = kinds.get(" ".join(phrase))
+        if kind is None:
+            return [(quality, score - OTHER_LEVEL_PENALTY, hit.mask)]
+        typed = (
+            quality + _POINTS * len(phrase),
+            score + (OWN_TYPE_BONUS if kind == own_type else -WRONG_TYPE_PENALTY),
+            hit.mask | _mask(hit.start - len(phrase), hit.start),
+        )
+        return [typed, plain]
 
-    def _province_score(self, hit: _Hit) -> tuple[float, int]:
-        mask = hit.mask
+    def _province_readings(self, hit: _Hit) -> list:
+        quality = round(_POINTS * (hit.end - hit.start) * hit.quality)
+        plain = (quality, (1.0 + 0.5 * hit.size) * hit.quality, hit.mask)
         phrase = self.query.type_before[hit.start]
-        if phrase and " ".join(phrase) in PROVINCE_TYPES:
-            mask |= _mask(hit.start - len(phrase), hit.start)
-        return 1.0 + 0.5 * (hit.end - hit.start), mask
+        if not phrase or " ".join(phrase) not in PROVINCE_TYPES:
+            return [plain]
+        typed_mask = hit.mask | _mask(hit.start - len(phrase), hit.start)
+        return [(quality + _POINTS * len(phrase), plain[1], typed_mask), plain]
+
+
+_NO_READING = (0, 0.0, 0)
+_NO_DISTRICT = (_NO_READING,)
+_UNRANKED = (float("-inf"), float("-inf"))
 
 
 def _fold_table() -> dict[int, str]:
@@ -416,6 +531,45 @@ def _distance(a: str, b: str) -> int:
                 current[j] = min(current[j], previous2[j - 2] + 1)
         previous2, previous = previous, current
     return previous[-1]
+
+
+def joined_key(key: str) -> str:
+    """A name key's letters alone: `ea h'leo`, `ea hleo` and `eahleo` are all `eahleo`."""
+    return key.replace(" ", "").replace("'", "")
+
+
+def _breaks(key: str) -> set[int]:
+    """Where in the joined key the key has a space or an apostrophe."""
+    breaks, position = set(), 0
+    for char in key:
+        if char in " '":
+            breaks.add(position)
+        else:
+            position += 1
+    return breaks
+
+
+def _rejoined(a: str, b: str) -> bool:
+    """Whether two keys of the same letters differ only in syllables one writes joined that
+    the other writes apart (`krongpac`/`krong pac`, `ea hleo`/`ea h'leo`), never in where
+    a syllable ends (`phu can`/`phuc an`). A joined run that reads as one Vietnamese
+    syllable (`tuan`) is a word of its own, not two (`Tú An`)."""
+    if any(char.isdigit() for char in a):
+        return False
+    breaks_a, breaks_b = _breaks(a), _breaks(b)
+    if breaks_a <= breaks_b:
+        joined, apart = breaks_a, breaks_b
+    elif breaks_b <= breaks_a:
+        joined, apart = breaks_b, breaks_a
+    else:
+        return False
+    letters = joined_key(a)
+    cuts = [0, *sorted(joined), len(letters)]
+    for left, right in itertools.pairwise(cuts):
+        split = any(left < cut < right for cut in apart)
+        if split and _SYLLABLE.fullmatch(letters[left:right]):
+            return False
+    return True
 
 
 def one_deletion(word: str) -> set[str]:

@@ -19,6 +19,7 @@ from wards.resolver import (
     AddressIndex,
     FormerEntry,
     Successor,
+    joined_key,
     one_deletion,
     search_key,
     strip_type,
@@ -76,7 +77,7 @@ def build_index() -> AddressIndex:
             index.unit_entries[successor.code].append(position)
         dashed |= {n for n in (district, old_name) if " - " in n}
     for code, name, type_ in Unit.objects.values_list("code", "name", "type"):
-        index.units[search_key(name)].append((code, type_))
+        index.units[search_key(name)].append((code, type_, name_key(name.lower())))
         if " - " in name:
             dashed.add(name)
     for key in (*index.wards, *index.districts, *index.units):
@@ -84,6 +85,8 @@ def build_index() -> AddressIndex:
         if len(key) >= FUZZY_MIN_LENGTH:
             for variant in one_deletion(key):
                 index.deletes[variant].add(key)
+    for key in sorted({*index.wards, *index.districts, *index.units, *index.provinces}):
+        index.joined[joined_key(key)].append(key)
     if dashed:
         index.dashed_names = re.compile(
             "|".join(

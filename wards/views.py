@@ -6,6 +6,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from portal.htmx import template_for, wants_fragment
 from portal.page_cache import SCOPE_CATALOGUE, page_changes_at, scope_unit_path, shared_page
+from portal.structured_data import as_script, unit_graph
 from procedures.selectors import filing_context
 from wards import selectors
 from wards.forms import ConvertForm, UnitFilterForm
@@ -19,7 +20,8 @@ def render_unit_list(request: HttpRequest, template: str, province: Province) ->
 
     The filter submits to the page it is on, so the same URL serves both and can be shared.
     """
-    form = UnitFilterForm(request.GET or None)
+    counts = selectors.province_unit_counts(province)
+    form = UnitFilterForm(request.GET or None, unit_counts=counts)
     filters = form.cleaned_data if form.is_valid() else {}
     units = selectors.unit_list(
         province=province, query=filters.get("q", ""), unit_type=filters.get("loai", "")
@@ -28,7 +30,7 @@ def render_unit_list(request: HttpRequest, template: str, province: Province) ->
         "province": province,
         "form": form,
         "units": units,
-        "counts": selectors.province_unit_counts(province),
+        "counts": counts,
         "filter_url": request.path,
     }
     if wants_fragment(request):
@@ -60,6 +62,7 @@ def unit_detail(request: HttpRequest, province_slug: str, unit_slug: str) -> Htt
     page_changes_at(request, next_change(service_points, now))
     context = {
         "unit": unit,
+        "json_ld": as_script(unit_graph(unit, service_points)),
         "service_points": service_points,
         **selectors.unit_notices_active(unit, timezone.localdate()),
         "predecessors": selectors.unit_predecessors(unit),
@@ -88,6 +91,11 @@ def convert(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         matches = selectors.former_unit_resolve(query=form.cleaned_data["q"], limit=10)
     template = template_for(request, "wards/convert.html", "results")
-    context = {"form": form, "matches": matches}
+    # The note on "mặc định" explains a tag shown only on a divided unit's default successor.
+    shows_default = any(
+        match.entry.divided and any(successor.is_default for successor in match.entry.successors)
+        for match in matches or ()
+    )
+    context = {"form": form, "matches": matches, "shows_default": shows_default}
     context |= filing_context(slug=request.GET.get("thu_tuc", ""))
     return render(request, template, context)

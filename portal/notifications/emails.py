@@ -1,5 +1,9 @@
 """The emails residents and staff get: Vietnamese, plain text and HTML, from templates.
 
+Vietnamese even when the request that caused one was an English page's (a subscription
+made at /en/… whose confirmation task runs eagerly): the follow-up emails, the pages
+their links open and the staff who answer are Vietnamese.
+
 Every email to a subscriber carries a one-click unsubscribe link and the List-Unsubscribe /
 List-Unsubscribe-Post headers of RFC 8058, and a link to the preferences page.
 """
@@ -12,6 +16,8 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from portal.i18n import in_site_language
 
 CONFIRM_SALT = "notifications.confirm"
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
@@ -72,6 +78,7 @@ def _message(
     return _assemble(to=to, parts=parts, message_id=message_id, unsubscribe=unsubscribe)
 
 
+@in_site_language
 def confirmation_message(subscription) -> EmailMultiAlternatives:
     return _message(
         to=[subscription.subscriber.email],
@@ -85,6 +92,7 @@ def confirmation_message(subscription) -> EmailMultiAlternatives:
     )
 
 
+@in_site_language
 def delivery_message(delivery) -> EmailMultiAlternatives:
     """The email of one delivery; its Message-ID names the delivery, so a retry writes the
     same message. The body is rendered once per event and followed unit or procedure, then
@@ -127,6 +135,7 @@ def _event_body(event, followed) -> tuple[str, str, str]:
     return _bodies[key]
 
 
+@in_site_language
 def digest_message(subscriber, week_start, items: list) -> EmailMultiAlternatives:
     """`items`: (subscription, [events]) for each followed unit or procedure that changed."""
     first = items[0][0]
@@ -150,6 +159,7 @@ def digest_message(subscriber, week_start, items: list) -> EmailMultiAlternative
     )
 
 
+@in_site_language
 def staff_reminder_message(*, to: list[str], point, reasons: list[str], edit_url: str):
     return _message(
         to=to,

@@ -284,10 +284,10 @@ def schedules_ensure() -> None:
     admin may have changed it."""
     from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
-    def crontab(*, hour: str, day_of_week: str = "*"):
+    def crontab(*, hour: str, day_of_week: str = "*", minute: str = "0"):
         return _first_or_create(
             CrontabSchedule,
-            minute="0",
+            minute=minute,
             hour=hour,
             day_of_week=day_of_week,
             day_of_month="*",
@@ -303,6 +303,8 @@ def schedules_ensure() -> None:
         "notifications.weekly_digest": lambda: {"crontab": crontab(hour="7", day_of_week="1")},
         "notifications.remind_staff": lambda: {"crontab": crontab(hour="8", day_of_week="1")},
         "notifications.check_links": lambda: {"crontab": crontab(hour="2")},
+        # The open data files of /du-lieu/ (portal/downloads/tasks.py).
+        "downloads.build": lambda: {"crontab": crontab(hour="2", minute="30")},
     }
     existing = set(PeriodicTask.objects.filter(name__in=wanted).values_list("name", flat=True))
     for task, schedule in wanted.items():

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.i18n import in_site_language
 from portal.reports import tasks
 from portal.reports.models import Report, ReportStatus
 from procedures.services import CATALOGUE_EDITORS
@@ -43,6 +44,7 @@ def report_resolve(*, report: Report, status: str, staff_note: str, user) -> boo
     return bool(closed)
 
 
+@in_site_language
 def report_staff_notify(*, report_id: int) -> bool:
     """One email about a new report to the unit's staff, or to the catalogue editors for a
     procedure; sent at most once (claimed before sending, in the same transaction)."""
@@ -66,6 +68,7 @@ def report_staff_notify(*, report_id: int) -> bool:
     return bool(recipients)
 
 
+@in_site_language
 def report_reply(*, report_id: int) -> bool:
     with transaction.atomic():
         claimed = (

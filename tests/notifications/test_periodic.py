@@ -9,6 +9,7 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
+from portal.downloads import tasks as downloads_tasks
 from portal.notifications import periodic, tasks
 from portal.notifications.models import (
     DigestSend,
@@ -386,11 +387,12 @@ TASKS = {
     tasks.weekly_digest.name,
     tasks.remind_staff.name,
     tasks.check_links.name,
+    downloads_tasks.build.name,
 }
 
 
 @pytest.mark.django_db
-def test_schedules_ensure_creates_the_five_tasks_once():
+def test_schedules_ensure_creates_the_six_tasks_once():
     periodic.schedules_ensure()
     schedules = CrontabSchedule.objects.count()
     periodic.schedules_ensure()
@@ -405,6 +407,8 @@ def test_schedules_ensure_creates_the_five_tasks_once():
     assert (digest.minute, digest.hour, digest.day_of_week) == ("0", "7", "1")
     assert str(digest.timezone) == "Asia/Ho_Chi_Minh"
     assert rows["notifications.check_links"].crontab.hour == "2"
+    downloads = rows["downloads.build"].crontab
+    assert (downloads.minute, downloads.hour, downloads.day_of_week) == ("30", "2", "*")
 
 
 @pytest.mark.django_db

@@ -4,21 +4,23 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
+# The types are not translated: each begins its unit's official name ("Phường Ba Đình",
+# `full_name`), which English pages keep as it is.
 class ProvinceType(models.TextChoices):
-    CITY = "thanh_pho", _("Thành phố")
-    PROVINCE = "tinh", _("Tỉnh")
+    CITY = "thanh_pho", "Thành phố"
+    PROVINCE = "tinh", "Tỉnh"
 
 
 class UnitType(models.TextChoices):
-    WARD = "phuong", _("Phường")
-    COMMUNE = "xa", _("Xã")
-    SPECIAL_ZONE = "dac_khu", _("Đặc khu")
+    WARD = "phuong", "Phường"
+    COMMUNE = "xa", "Xã"
+    SPECIAL_ZONE = "dac_khu", "Đặc khu"
 
 
 class FormerUnitType(models.TextChoices):
-    WARD = "phuong", _("Phường")
-    COMMUNE = "xa", _("Xã")
-    TOWNSHIP = "thi_tran", _("Thị trấn")
+    WARD = "phuong", "Phường"
+    COMMUNE = "xa", "Xã"
+    TOWNSHIP = "thi_tran", "Thị trấn"
 
 
 class SourcedModel(models.Model):
