@@ -27,6 +27,9 @@ from procedures.search import search_fingerprint
 from wards.resolver_index import address_index_version
 
 BATCH_PATH = "/api/v1/convert/batch"
+# Answered from this process's in-memory indexes (and kept there per index generation):
+# the shared cache would only add round trips to Redis.
+FROM_MEMORY = {"/api/v1/convert", "/api/v1/procedures"}
 
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -55,7 +58,8 @@ class ApiMiddleware:
         head = request.method == "HEAD"
         if head:  # the operations answer GET; HEAD is the same answer without its body
             request.method = "GET"
-        if request.method in ("GET", "HEAD") and settings.PAGE_CACHE_ENABLED:
+        shareable = request.method == "GET" and request.path not in FROM_MEMORY
+        if shareable and settings.PAGE_CACHE_ENABLED:
             response = self._shared(request)
         else:
             response = self.get_response(request)
