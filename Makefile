@@ -3,10 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+NODE_INSTALLED := node_modules/.installed
+CHROMIUM := /usr/bin/chromium
 ARGS ?=
 PORT ?= 8000
 
-.PHONY: run test lint format install
+.PHONY: run test lint format install e2e-deps
 
 run: install
 	mkdir -p var
@@ -15,7 +17,7 @@ run: install
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/python manage.py downloads_build
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
+test: install e2e-deps
 	$(BIN)/python -m pytest $(ARGS)
 
 lint: install
@@ -36,3 +38,28 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check '.[dev]'
 	rm -rf build *.egg-info
 	touch $@
+
+# The browser tests (tests/e2e) drive Debian's chromium, installed here when make runs as
+# root with apt-get (as CI does); elsewhere they skip and say how to install it. axe-core
+# comes from package-lock.json, reinstalled only when it changes.
+e2e-deps: $(NODE_INSTALLED)
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	      || echo "apt-get could not install chromium: the browser tests will skip"; \
+	  else \
+	    echo "No $(CHROMIUM) (apt-get install chromium, as root): the browser tests will skip"; \
+	  fi; \
+	fi
+
+$(NODE_INSTALLED): package.json package-lock.json
+	@if ! command -v npm >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; } || true; \
+	fi
+	@if command -v npm >/dev/null; then \
+	  npm ci --no-audit --no-fund --loglevel=error >/dev/null && touch $@ \
+	    || echo "npm ci failed: the accessibility checks will skip"; \
+	else \
+	  echo "npm is not installed: the accessibility checks will skip"; \
+	fi
