@@ -1,9 +1,9 @@
 """What every /api/ answer shares: a per-client limit, caching headers and revalidation.
 
 - Each client (portal/client.py: the address behind a trusted proxy) may make
-  API_RATE_PER_IP requests, and API_BATCH_RATE_PER_IP batch conversions; beyond that the
-  answer is 429 with Retry-After, in the API's error shape. With Redis down the limit lets
-  requests through (the ratelimit cache fails open).
+  API_RATE_PER_IP requests, and API_BATCH_RATE_PER_IP batch conversions, in each window;
+  beyond that the answer is 429 with Retry-After (the seconds left in the window), in the
+  API's error shape (portal/api_limit.py). With Redis down the limit lets requests through.
 - A GET answer is kept in the shared cache until any public data changes
   (portal/page_cache.py `shared_answer`), and its last copy is served while the database
   is down.
@@ -18,8 +18,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import parse_http_date_safe
 from django.utils.translation import gettext as _
-from django_ratelimit.core import is_ratelimited
 
+from portal.api_limit import Rate, seconds_over_limit
 from portal.client import client_ip
 from portal.http import json_response
 from portal.page_cache import shared_answer
@@ -30,19 +30,6 @@ BATCH_PATH = "/api/v1/convert/batch"
 # Answered from this process's in-memory indexes (and kept there per index generation):
 # the shared cache would only add round trips to Redis.
 FROM_MEMORY = {"/api/v1/convert", "/api/v1/procedures"}
-
-
-PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def period_seconds(rate: str) -> int:
-    """The window of a django-ratelimit rate: "600/m" → 60, "30/5m" → 300."""
-    period = rate.partition("/")[2]
-    return int(period[:-1] or 1) * PERIODS[period[-1]]
-
-
-def _client(group: str, request: HttpRequest) -> str:
-    return client_ip(request)
 
 
 class ApiMiddleware:
@@ -89,9 +76,9 @@ class ApiMiddleware:
         group, rate = "api", settings.API_RATE_PER_IP
         if request.path == BATCH_PATH and request.method == "POST":
             group, rate = "api-batch", settings.API_BATCH_RATE_PER_IP
-        if not is_ratelimited(request, group=group, key=_client, rate=rate, increment=True):
+        seconds = seconds_over_limit(group=group, client=client_ip(request), rate=Rate.parse(rate))
+        if seconds is None:
             return None
-        seconds = period_seconds(rate)
         message = _("Quá nhiều yêu cầu từ địa chỉ của bạn. Hãy thử lại sau %(seconds)d giây.")
         response = json_response({"error": message % {"seconds": seconds}}, status=429)
         response["Retry-After"] = str(seconds)
