@@ -285,3 +285,12 @@ def test_with_redis_down_the_api_limit_lets_requests_through(client, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     settings.API_RATE_PER_IP = "1/m"
     assert [get(client, "/provinces").status_code for _ in range(3)] == [200, 200, 200]
+
+
+@pytest.mark.django_db
+def test_a_generous_limit_counted_in_batches_still_stops_at_its_number(client, settings):
+    from portal.api_limit import Rate, seconds_over_limit
+
+    rate = Rate.parse("1000/d")  # one window for the whole test
+    answers = [seconds_over_limit(group="t", client="198.51.100.1", rate=rate) for _ in range(1001)]
+    assert answers[:1000] == [None] * 1000 and answers[1000] is not None
