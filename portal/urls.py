@@ -6,6 +6,7 @@ from django.urls import include, path
 from portal import freshness, views
 from portal.api import api
 from portal.two_factor import views as two_factor_views
+from wards import api as wards_api
 from wards import views as ward_views
 from wards import views_nearby as nearby_views
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Open data (Vietnamese only for now): the page and the files nginx also serves.
     path("du-lieu/", include("portal.downloads.urls")),
+    path("api/v1/convert", wards_api.convert_direct),
     path("api/v1/", api.urls),
     path("can-bo/bao-sai/", include("portal.reports.staff_urls")),
     path("can-bo/", include("wards.staff.urls")),

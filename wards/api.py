@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -242,6 +243,18 @@ def convert(
     ),
     limit: int | None = Query(None, ge=1, le=ConvertForm.MAX_LIMIT, description="mặc định 10"),
 ):
+    return convert_answer(request)
+
+
+@require_safe
+def convert_direct(request: HttpRequest) -> HttpResponse:
+    """GET /api/v1/convert, routed here ahead of the API's router (portal/urls.py): the
+    busiest operation answers from memory in a fraction of a millisecond, and the router's
+    own parsing would cost as much again. Same answer; the operation above documents it."""
+    return convert_answer(request)
+
+
+def convert_answer(request: HttpRequest) -> HttpResponse:
     """The same few addresses are asked again and again (a lookup box, a batch of one
     street): each answer is made once per index and language, and kept in this process."""
     query_string = request.META.get("QUERY_STRING", "")
