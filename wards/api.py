@@ -1,10 +1,12 @@
 """The API's provinces, units, service points and address conversion (portal/api.py)."""
 
+import hashlib
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
+from django.utils.http import quote_etag
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -260,15 +262,18 @@ def convert_answer(request: HttpRequest) -> HttpResponse:
     query_string = request.META.get("QUERY_STRING", "")
     if len(query_string) > CACHEABLE_QUERY_LENGTH:
         body, status = _answer(request.GET)
-    else:
-        generation = selectors.address_index_generation()
-        body, status = _answer_kept(generation, get_language(), query_string)
-    return HttpResponse(body, status=status, content_type="application/json")
+        return HttpResponse(body, status=status, content_type="application/json")
+    generation = selectors.address_index_generation()
+    body, status, etag = _answer_kept(generation, get_language(), query_string)
+    response = HttpResponse(body, status=status, content_type="application/json")
+    response["ETag"] = etag  # kept with the answer: not hashed again on every request
+    return response
 
 
 @lru_cache(maxsize=ANSWER_CACHE_SIZE)
-def _answer_kept(generation: int, language: str, query_string: str) -> tuple[bytes, int]:
-    return _answer(QueryDict(query_string))
+def _answer_kept(generation: int, language: str, query_string: str) -> tuple[bytes, int, str]:
+    body, status = _answer(QueryDict(query_string))
+    return body, status, quote_etag(hashlib.md5(body, usedforsecurity=False).hexdigest())
 
 
 def _answer(params: QueryDict) -> tuple[bytes, int]:
