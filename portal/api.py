@@ -73,12 +73,13 @@ def not_found(what: str) -> HttpError:
 
 
 def paged(request: HttpRequest, items, *, page: int, page_size: int, convert) -> dict:
-    """One page of `items` (a queryset or a list, already in a stable order) as the API's
-    list shape, with links to the pages beside it."""
+    """One page of `items` as the API's list shape, with links to the pages beside it.
+    `items` is in a stable order and has `count()` and slicing: a queryset, or a sequence
+    that builds only the window asked for."""
     page_size = min(page_size, MAX_PAGE_SIZE)
-    count = len(items) if isinstance(items, list) else items.count()
+    count = items.count()
     start = (page - 1) * page_size
-    rows = list(items[start : start + page_size])
+    rows = list(items[start : start + page_size]) if start < count else []
 
     def link(number: int) -> str:
         query = request.GET.copy()

@@ -45,3 +45,8 @@ def join_sentences(parts: list[str]) -> str:
     cleaned = [part.strip().rstrip(".;,").strip() for part in parts]
     kept = [part[0].upper() + part[1:] for part in cleaned if part]
     return "".join(f"{part}. " for part in kept).strip()
+
+
+def blank_as_none(value):
+    """What the open data says of an empty text field: unknown (null), not an empty string."""
+    return value if value not in ("", None) else None

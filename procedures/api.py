@@ -3,7 +3,6 @@ procedure in full."""
 
 from datetime import date, datetime
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import http_date
@@ -11,7 +10,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from portal.api import MAX_PAGE, MAX_PAGE_SIZE, Error, not_found
+from portal.api import MAX_PAGE, MAX_PAGE_SIZE, Error, not_found, paged
+from portal.text import blank_as_none
 from procedures.forms import ProcedureSearchForm
 from procedures.models import Procedure, Status
 from procedures.search import ProcedureHit, procedure_count, procedure_search
@@ -104,10 +104,6 @@ class ProcedureOut(Schema):
     updated_at: datetime
 
 
-def _none_if_blank(value):
-    return value if value not in ("", None) else None
-
-
 def hit_as_json(hit: ProcedureHit) -> dict:
     return {
         "code": hit.code or None,
@@ -140,29 +136,26 @@ def procedures(
     form = ProcedureSearchForm({"q": q, "field": field, "moved": moved, "online": online})
     if not form.is_valid():
         raise HttpError(400, form.first_error())
-    size = limit or page_size
     criteria = form.search_arguments()
     del criteria["limit"]
-    count = procedure_count(**criteria)
-    start = (page - 1) * size
-    hits = (
-        procedure_search(**criteria, limit=start + size)[start : start + size]
-        if start < count
-        else []
+    page_of = paged(
+        request, RankedHits(criteria), page=page, page_size=limit or page_size, convert=hit_as_json
     )
+    return {"query": form.cleaned_data["q"], **page_of}
 
-    def link(number: int) -> str:
-        query = request.GET.copy()
-        query["page"] = str(number)
-        return request.build_absolute_uri(f"{request.path}?{urlencode(query, doseq=True)}")
 
-    return {
-        "query": form.cleaned_data["q"],
-        "count": count,
-        "next": link(page + 1) if start + size < count else None,
-        "previous": link(page - 1) if page > 1 and count else None,
-        "results": [hit_as_json(hit) for hit in hits],
-    }
+class RankedHits:
+    """The search's matches as `paged` reads them: counted without ranking, and ranked only
+    as far as the page asked for."""
+
+    def __init__(self, criteria: dict):
+        self.criteria = criteria
+
+    def count(self) -> int:
+        return procedure_count(**self.criteria)
+
+    def __getitem__(self, window: slice) -> list[ProcedureHit]:
+        return procedure_search(**self.criteria, limit=window.stop)[window.start :]
 
 
 @router.get(
@@ -185,34 +178,34 @@ def procedure(request: HttpRequest, response: HttpResponse, slug: str):
 
 def procedure_as_json(procedure: Procedure) -> dict:
     return {
-        "code": _none_if_blank(procedure.code),
+        "code": blank_as_none(procedure.code),
         "code_verified": procedure.code_verified,
         "name": procedure.name,
-        "name_en": _none_if_blank(procedure.name_en),
+        "name_en": blank_as_none(procedure.name_en),
         "slug": procedure.slug,
         "url": procedure.get_absolute_url(),
         "field": procedure.field,
         "level": procedure.level,
-        "agency": _none_if_blank(procedure.agency),
-        "settled_by": _none_if_blank(procedure.settled_by),
+        "agency": blank_as_none(procedure.agency),
+        "settled_by": blank_as_none(procedure.settled_by),
         "moved_from_district": MOVED_AS_JSON.get(procedure.moved_from_district),
-        "moved_by": _none_if_blank(procedure.moved_by),
-        "target_group": _none_if_blank(procedure.target_group),
+        "moved_by": blank_as_none(procedure.moved_by),
+        "target_group": blank_as_none(procedure.target_group),
         "channels": list(procedure.channels or []),
         "processing_days": procedure.processing_days,
         "same_day_cutoff": procedure.same_day_cutoff,
-        "processing_note": _none_if_blank(procedure.processing_note),
-        "result_document": _none_if_blank(procedure.result_document),
-        "online_level": _none_if_blank(procedure.online_level),
-        "national_portal_url": _none_if_blank(procedure.national_portal_url),
+        "processing_note": blank_as_none(procedure.processing_note),
+        "result_document": blank_as_none(procedure.result_document),
+        "online_level": blank_as_none(procedure.online_level),
+        "national_portal_url": blank_as_none(procedure.national_portal_url),
         "steps": [{"order": s.order, "text": s.text} for s in procedure.steps.all()],
         "documents": [
             {
                 "name": d.name,
                 "originals": d.originals,
                 "copies": d.copies,
-                "form_name": _none_if_blank(d.form_name),
-                "note": _none_if_blank(d.note),
+                "form_name": blank_as_none(d.form_name),
+                "note": blank_as_none(d.note),
             }
             for d in procedure.documents.all()
         ],
@@ -221,21 +214,21 @@ def procedure_as_json(procedure: Procedure) -> dict:
                 "kind": c.kind,
                 "is_free": c.is_free,
                 "amount_vnd": c.amount_vnd,
-                "applies_in": _none_if_blank(c.province),
-                "note": _none_if_blank(c.note),
-                "exemptions": _none_if_blank(c.exemptions),
+                "applies_in": blank_as_none(c.province),
+                "note": blank_as_none(c.note),
+                "exemptions": blank_as_none(c.exemptions),
             }
             for c in procedure.costs.all()
         ],
         "legal_basis": [
             {
-                "kind": _none_if_blank(rule.kind),
-                "number": _none_if_blank(rule.number),
-                "title": _none_if_blank(rule.title),
-                "article": _none_if_blank(rule.article),
+                "kind": blank_as_none(rule.kind),
+                "number": blank_as_none(rule.number),
+                "title": blank_as_none(rule.title),
+                "article": blank_as_none(rule.article),
                 "issued_on": rule.issued_on,
                 "in_force": rule.in_force,
-                "replaced_by": _none_if_blank(rule.replaced_by),
+                "replaced_by": blank_as_none(rule.replaced_by),
             }
             for rule in procedure.legal_basis.all()
         ],

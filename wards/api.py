@@ -33,10 +33,6 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
-def _blank_as_none(value: str) -> str | None:
-    return value or None
-
-
 # ---- schemas -------------------------------------------------------------------------------
 
 

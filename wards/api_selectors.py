@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from portal.text import fold
+from portal.text import blank_as_none, fold
 from wards import selectors
 from wards.models import HoursException, Province, ServicePoint, Unit, WeeklyHours
 from wards.nearby import distance_km
@@ -17,10 +17,6 @@ from wards.service_point_display import (
     schedule_of,
     service_point_views,
 )
-
-
-def _none_if_blank(value):
-    return value if value not in ("", None) else None
 
 
 def province_as_json(province: Province) -> dict:
@@ -67,13 +63,13 @@ def unit_detail(*, code: str, now: datetime) -> dict | None:
     notices = selectors.unit_notices_active(unit, now.date())
     return {
         **unit_as_json(unit),
-        "legal_basis": _none_if_blank(unit.legal_basis),
+        "legal_basis": blank_as_none(unit.legal_basis),
         "legal_basis_date": unit.legal_basis_date,
         "former_units": [
             {
-                "code": _none_if_blank(p.former_unit.code),
+                "code": blank_as_none(p.former_unit.code),
                 "name": p.former_unit.full_name,
-                "type": _none_if_blank(p.former_unit.type),
+                "type": blank_as_none(p.former_unit.type),
                 "district": p.former_unit.district_name,
                 "province": p.former_unit.former_province_name,
                 "whole": p.is_whole,
@@ -106,7 +102,7 @@ def status_as_json(status: OpenStatus) -> dict:
         "is_open": status.is_open if status.known else None,
         "closes_at": status.closes_at,
         "next_opening": status.next_opening,
-        "reason": _none_if_blank(status.reason),
+        "reason": blank_as_none(status.reason),
     }
 
 
@@ -117,9 +113,9 @@ def point_as_json(view: ServicePointView, distance: float | None = None) -> dict
         "name": point.name,
         "kind": point.kind,
         "unit": point.unit.code,
-        "address": _none_if_blank(point.address),
-        "phone": _none_if_blank(point.phone),
-        "email": _none_if_blank(point.email),
+        "address": blank_as_none(point.address),
+        "phone": blank_as_none(point.phone),
+        "email": blank_as_none(point.email),
         "latitude": point.latitude,
         "longitude": point.longitude,
         "coordinates_approximate": point.coordinates_approximate,
@@ -153,7 +149,7 @@ def service_point_search(
         timed = points.filter(
             Q(weekly_hours__isnull=False) | Q(exceptions__end_date__gte=now.date())
         ).distinct()
-        points = points.filter(pk__in=[v.point.pk for v in _statuses(timed, now) if v.is_open])
+        points = points.filter(pk__in=_open_ids(timed, now))
     rows = list(points.order_by("pk").values_list("pk", "latitude", "longitude"))
     distances: dict[int, float | None] = {}
     if near is not None:
@@ -172,9 +168,6 @@ class PointRows:
     distances: dict[int, float | None] | None
     now: datetime
 
-    def __len__(self) -> int:
-        return len(self.ids)
-
     def count(self) -> int:
         return len(self.ids)
 
@@ -188,23 +181,15 @@ class PointRows:
         ]
 
 
-@dataclass(frozen=True)
-class _Status:
-    point: ServicePoint
-    is_open: bool
-
-
-def _statuses(points, now: datetime) -> list[_Status]:
-    """Whether each point is open now, from its schedule alone (no week ahead built)."""
+def _open_ids(points, now: datetime) -> list[int]:
+    """The points open now, from their schedules alone (no week ahead built)."""
     today = now.astimezone(TIME_ZONE).date()
     holidays = holidays_ahead(today)
     points = points.prefetch_related(
         Prefetch("weekly_hours", queryset=WeeklyHours.objects.order_by("weekday", "opens")),
         Prefetch("exceptions", queryset=HoursException.objects.filter(end_date__gte=today)),
     ).only("pk")
-    return [
-        _Status(point, status_at(schedule_of(point, holidays), now).is_open) for point in points
-    ]
+    return [point.pk for point in points if status_at(schedule_of(point, holidays), now).is_open]
 
 
 def service_point_detail(*, point_id: int, at: datetime) -> dict | None:
@@ -226,11 +211,11 @@ def service_point_detail(*, point_id: int, at: datetime) -> dict | None:
                 "start_date": rule.start,
                 "end_date": rule.end,
                 "kind": "closed" if not rule.intervals else "special_hours",
-                "reason": _none_if_blank(rule.reason),
+                "reason": blank_as_none(rule.reason),
                 "intervals": [{"opens": i.opens, "closes": i.closes} for i in rule.intervals],
             }
             for rule in [*view.closures, *view.special_hours]
         ],
-        "accessibility_notes": _none_if_blank(point.accessibility_notes),
-        "note": _none_if_blank(point.note),
+        "accessibility_notes": blank_as_none(point.accessibility_notes),
+        "note": blank_as_none(point.note),
     }
