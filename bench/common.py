@@ -79,7 +79,7 @@ def gunicorn(workers: int, *, port: int = PORT, config: Path | None = None, **en
         stdout=None if config is None else subprocess.DEVNULL,
     )
     try:
-        _wait_for(port)
+        wait_for(port)
         yield
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -260,8 +260,9 @@ def _histogram_percentile(histogram: dict[int, int], pct: float) -> float:
     return 0.0
 
 
-def _wait_for(port: int) -> None:
-    for _ in range(100):
+def wait_for(port: int, seconds: float = 10) -> None:
+    """Until something listens on the port (a server that is starting)."""
+    for _ in range(int(seconds * 10)):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             return

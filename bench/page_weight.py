@@ -30,15 +30,14 @@ import gzip
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from common import wait_for
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,21 +128,11 @@ def production_server(port: int, database_url: str, setup: bool):
         command += ["--log-level", "warning"]
         server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
         try:
-            wait_for(port)
+            wait_for(port, seconds=30)
             yield f"http://127.0.0.1:{port}"
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
-
-
-def wait_for(port: int) -> None:
-    for _ in range(300):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("gunicorn did not start")
 
 
 def measure(browser, base: str, name: str, path: str, scroll_to_map: bool) -> Weight:
